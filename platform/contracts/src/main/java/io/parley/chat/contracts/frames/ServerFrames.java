@@ -1,0 +1,58 @@
+package io.parley.chat.contracts.frames;
+
+import java.time.Instant;
+
+/**
+ * Frames the server writes on {@code /ws}. Each carries its {@code type} as the first
+ * field so that a client can switch on it; replies to a request carry the request's
+ * {@code id}.
+ */
+public final class ServerFrames {
+
+    private ServerFrames() {
+    }
+
+    public record Message(String type, String conversationId, long seq, String event, String messageId,
+                          String senderId, String clientMsgId, String body, Instant createdAt, Instant editedAt) {
+        public Message(String conversationId, long seq, String event, String messageId, String senderId,
+                       String clientMsgId, String body, Instant createdAt, Instant editedAt) {
+            this("message", conversationId, seq, event, messageId, senderId, clientMsgId, body, createdAt, editedAt);
+        }
+    }
+
+    public record Ack(String type, String id, String clientMsgId, String messageId, long seq, Instant createdAt) {
+        public Ack(String id, String clientMsgId, String messageId, long seq, Instant createdAt) {
+            this("ack", id, clientMsgId, messageId, seq, createdAt);
+        }
+    }
+
+    public record Subscribed(String type, String id, String conversationId, long headSeq) {
+        public Subscribed(String id, String conversationId, long headSeq) {
+            this("subscribed", id, conversationId, headSeq);
+        }
+    }
+
+    public record Unsubscribed(String type, String id, String conversationId) {
+        public Unsubscribed(String id, String conversationId) {
+            this("unsubscribed", id, conversationId);
+        }
+    }
+
+    public record Pong(String type, String id) {
+        public Pong(String id) {
+            this("pong", id);
+        }
+    }
+
+    public record Error(String type, String id, String code, String message, boolean retryable) {
+        public Error(String id, ErrorCode code, String message) {
+            this("error", id, code.wire(), message, code.retryable());
+        }
+    }
+
+    public record Reconnect(String type) {
+        public Reconnect() {
+            this("reconnect");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.parley.chat.kit.config;
+
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Settings every service shares, added last so that a service's own
+ * {@code application.yaml}, profiles and the environment all override them.
+ *
+ * <p>Readiness includes only what a service cannot serve without (its Mongo database),
+ * not Kafka or Redis: message-service keeps accepting messages while Kafka is down (the
+ * sweeper publishes them later), and presence degrades to {@code unknown} without Redis.
+ * Taking every replica out of rotation for those would turn a partial outage into a full one.
+ */
+public class ServiceKitDefaults implements EnvironmentPostProcessor {
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = Map.ofEntries(
+                Map.entry("management.endpoints.web.exposure.include", "health,info,prometheus"),
+                Map.entry("management.endpoint.health.probes.enabled", "true"),
+                Map.entry("management.endpoint.health.show-details", "always"),
+                Map.entry("management.endpoint.health.group.readiness.include", "readinessState,mongo"),
+                Map.entry("management.metrics.tags.application", "${spring.application.name}"),
+                Map.entry("management.metrics.distribution.percentiles-histogram.http.server.requests", "true"),
+                Map.entry("spring.webflux.problemdetails.enabled", "true"),
+                Map.entry("spring.codec.max-in-memory-size", "64KB"),
+                Map.entry("server.shutdown", "graceful"),
+                Map.entry("spring.threads.virtual.enabled", "false"));
+        environment.getPropertySources().addLast(new MapPropertySource("serviceKitDefaults", defaults));
+    }
+}

@@ -1,0 +1,119 @@
+package io.parley.chat.kit.problem;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+
+import jakarta.validation.ConstraintViolationException;
+import reactor.core.publisher.Mono;
+
+/**
+ * The one exception handler of a service: every error is a problem detail with a
+ * stable {@code type}, bad input is a 4xx that says which field is wrong, and nothing
+ * a client sent (bodies, tokens) is echoed into logs.
+ */
+@RestControllerAdvice
+public class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        ex.getFieldErrors().forEach(e -> errors.putIfAbsent(e.getField(), e.getDefaultMessage()));
+        ex.getGlobalErrors().forEach(e -> errors.putIfAbsent(e.getObjectName(), e.getDefaultMessage()));
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
+                "Invalid fields: " + String.join(", ", errors.keySet()) + ".");
+        problem.setProperty("errors", errors);
+        return Mono.just(ResponseEntity.badRequest().body(problem));
+    }
+
+    @Override
+    protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+            HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+        if (hasCause(ex, DataBufferLimitException.class)) {
+            return tooLarge();
+        }
+        String detail = hasCause(ex, DecodingException.class)
+                ? "The request body is not valid JSON of the expected shape."
+                : ex.getReason() == null ? "The request is malformed." : ex.getReason();
+        return Mono.just(ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "invalid-request", detail)));
+    }
+
+    @ExceptionHandler(DataBufferLimitException.class)
+    Mono<ResponseEntity<Object>> handleLimit(DataBufferLimitException ex) {
+        return tooLarge();
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    Mono<ResponseEntity<Object>> handleConstraint(ConstraintViolationException ex) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        ex.getConstraintViolations().forEach(v -> errors.putIfAbsent(leaf(v.getPropertyPath().toString()), v.getMessage()));
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
+                "Invalid parameters: " + String.join(", ", errors.keySet()) + ".");
+        problem.setProperty("errors", errors);
+        return Mono.just(ResponseEntity.badRequest().body(problem));
+    }
+
+    @ExceptionHandler(Exception.class)
+    Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+        log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
+        ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
+                "The server failed to handle the request. It is safe to retry.");
+        problem.setProperty("retryable", true);
+        return Mono.just(ResponseEntity.internalServerError().body(problem));
+    }
+
+    /** Gives Spring's own problem details a stable type instead of {@code about:blank}. */
+    @Override
+    protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem && (problem.getType() == null
+                || "about:blank".equals(problem.getType().toString()))) {
+            problem.setType(ChatProblem.typeUri(ChatProblem.slugFor(status.value())));
+        }
+        return super.createResponseEntity(body, headers, status, exchange);
+    }
+
+    private static Mono<ResponseEntity<Object>> tooLarge() {
+        return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                .body(problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "The request body is larger than allowed.")));
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String slug, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(ChatProblem.typeUri(slug));
+        problem.setTitle(status.getReasonPhrase());
+        return problem;
+    }
+
+    private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String leaf(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}

@@ -1,0 +1,134 @@
+package io.parley.chat.kit.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.reactive.BindingContext;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Every service is an OAuth2 resource server that validates tokens itself (no service
+ * trusts a header it did not verify): ES256 only, issuer and audience pinned, expiry
+ * with a small skew. Health and metrics stay open for probes and Prometheus.
+ */
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration" })
+@EnableConfigurationProperties(ChatSecurityProperties.class)
+@EnableWebFluxSecurity
+public class ChatSecurityAutoConfiguration {
+
+    private static final String[] ALWAYS_PUBLIC = { "/actuator/health/**", "/actuator/prometheus", "/actuator/info" };
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReactiveJwtDecoder jwtDecoder(ChatSecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .build();
+        decoder.setJwtValidator(tokenValidator(properties));
+        return decoder;
+    }
+
+    /** The claim checks every service applies; auth-service reuses them for its own decoder. */
+    public static OAuth2TokenValidator<Jwt> tokenValidator(ChatSecurityProperties properties) {
+        List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+        validators.add(new JwtTimestampValidator(properties.clockSkew()));
+        validators.add(new JwtIssuerValidator(properties.issuer()));
+        validators.add(new JwtClaimValidator<List<String>>("aud",
+                aud -> aud != null && aud.contains(properties.audience())));
+        validators.add(new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank()));
+        validators.add(new JwtClaimValidator<String>(ChatPrincipal.TENANT_CLAIM, tid -> tid != null && !tid.isBlank()));
+        return new DelegatingOAuth2TokenValidator<>(validators);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SecurityWebFilterChain chatSecurityFilterChain(ServerHttpSecurity http, ChatSecurityProperties properties) {
+        List<String> open = new ArrayList<>(List.of(ALWAYS_PUBLIC));
+        open.addAll(properties.publicPaths());
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .authorizeExchange(ex -> ex.pathMatchers(open.toArray(String[]::new)).permitAll()
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .authenticationEntryPoint((exchange, e) -> writeProblem(exchange, HttpStatus.UNAUTHORIZED,
+                                "unauthorized", "A valid bearer token is required."))
+                        .accessDeniedHandler((exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN,
+                                "forbidden", "The token does not allow this request.")))
+                .build();
+    }
+
+    @Bean
+    WebFluxConfigurer chatPrincipalResolver() {
+        return new WebFluxConfigurer() {
+            @Override
+            public void configureArgumentResolvers(ArgumentResolverConfigurer configurer) {
+                configurer.addCustomResolver(new ChatPrincipalArgumentResolver());
+            }
+        };
+    }
+
+    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String slug, String detail) {
+        var response = exchange.getResponse();
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set("WWW-Authenticate", "Bearer");
+        }
+        String json = "{\"type\":\"" + io.parley.chat.kit.problem.ChatProblem.typeUri(slug) + "\",\"title\":\""
+                + status.getReasonPhrase() + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail
+                + "\"}";
+        DataBuffer buffer = response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8));
+        return response.writeWith(Mono.just(buffer));
+    }
+
+    /** Lets controllers declare a {@link ChatPrincipal} parameter for the verified caller. */
+    static final class ChatPrincipalArgumentResolver implements HandlerMethodArgumentResolver {
+
+        @Override
+        public boolean supportsParameter(MethodParameter parameter) {
+            return parameter.getParameterType() == ChatPrincipal.class;
+        }
+
+        @Override
+        public Mono<Object> resolveArgument(MethodParameter parameter, BindingContext context,
+                                            ServerWebExchange exchange) {
+            return exchange.getPrincipal()
+                    .ofType(JwtAuthenticationToken.class)
+                    .map(auth -> ChatPrincipal.from(auth.getToken()));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.parley.chat.testkit;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stand-in token issuer for one service's tests: an ES256 key, its JWKS served over
+ * real HTTP (so services fetch it exactly as they fetch auth-service's), and tokens
+ * minted with the claims auth-service puts in them. The whole cluster's tests use the
+ * real auth-service instead.
+ */
+public final class TestTokens implements AutoCloseable {
+
+    public static final String ISSUER = "parley";
+    public static final String AUDIENCE = "parley-chat";
+
+    private final ECKey key;
+    private final HttpServer server;
+
+    private TestTokens(ECKey key, HttpServer server) {
+        this.key = key;
+        this.server = server;
+    }
+
+    public static TestTokens start() throws IOException {
+        ECKey key = generateKey();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        server.createContext("/.well-known/jwks.json", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, jwks.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(jwks);
+            }
+        });
+        server.start();
+        return new TestTokens(key, server);
+    }
+
+    public static ECKey generateKey() {
+        try {
+            return new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String jwksUri() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json";
+    }
+
+    /** A valid access token for {@code userId} in {@code tenantId}, living 15 minutes. */
+    public String mint(String userId, String tenantId) {
+        return sign(key, claims(userId, tenantId, Instant.now(), Duration.ofMinutes(15)).build());
+    }
+
+    /** Claims as auth-service writes them, for tests that alter one of them. */
+    public static JWTClaimsSet.Builder claims(String userId, String tenantId, Instant issuedAt, Duration lifetime) {
+        return new JWTClaimsSet.Builder()
+                .subject(userId)
+                .claim("tid", tenantId)
+                .claim("roles", List.of("member"))
+                .claim("name", userId)
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(issuedAt.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString());
+    }
+
+    /** Signs claims with this issuer's key. */
+    public String sign(JWTClaimsSet claims) {
+        return sign(key, claims);
+    }
+
+    public static String sign(ECKey key, JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
