@@ -28,7 +28,7 @@ public class ServiceKitDefaults implements EnvironmentPostProcessor {
                 Map.entry("management.metrics.tags.application", "${spring.application.name}"),
                 Map.entry("management.metrics.distribution.percentiles-histogram.http.server.requests", "true"),
                 Map.entry("spring.webflux.problemdetails.enabled", "true"),
-                Map.entry("spring.codec.max-in-memory-size", "64KB"),
+                Map.entry("spring.http.codecs.max-in-memory-size", "64KB"),
                 Map.entry("server.shutdown", "graceful"),
                 Map.entry("spring.threads.virtual.enabled", "false"));
         environment.getPropertySources().addLast(new MapPropertySource("serviceKitDefaults", defaults));

@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
  * a client sent (bodies, tokens) is echoed into logs.
  */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
@@ -84,11 +85,25 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
-        if (body instanceof ProblemDetail problem && (problem.getType() == null
-                || "about:blank".equals(problem.getType().toString()))) {
-            problem.setType(ChatProblem.typeUri(ChatProblem.slugFor(status.value())));
+        if (body instanceof ProblemDetail problem) {
+            if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
+                problem.setType(ChatProblem.typeUri(ChatProblem.slugFor(status.value())));
+            }
+            if (problem.getDetail() == null || problem.getDetail().isBlank()) {
+                problem.setDetail(defaultDetail(status.value()));
+            }
         }
         return super.createResponseEntity(body, headers, status, exchange);
+    }
+
+    private static String defaultDetail(int status) {
+        return switch (status) {
+            case 413 -> "The request body is larger than allowed.";
+            case 404 -> "There is nothing at this path.";
+            case 405 -> "This path does not accept that method.";
+            case 415 -> "Send the body as application/json.";
+            default -> "The request cannot be handled as sent.";
+        };
     }
 
     private static Mono<ResponseEntity<Object>> tooLarge() {

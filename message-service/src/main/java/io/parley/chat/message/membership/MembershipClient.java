@@ -1,0 +1,81 @@
+package io.parley.chat.message.membership;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.parley.chat.kit.security.ChatPrincipal;
+import io.parley.chat.message.config.MessageProperties;
+import io.parley.chat.message.message.MessageProblems.ConversationNotFound;
+import io.parley.chat.message.message.MessageProblems.MembershipUnavailable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+/**
+ * Asks conversation-service whether the caller is a member, relaying the caller's token
+ * so that it authorizes as that user. Positive answers are cached per (tenant,
+ * conversation, user) until a membership event invalidates them or the TTL passes;
+ * refusals are never cached, so a member who was just added can send at once.
+ */
+@Component
+public class MembershipClient {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final WebClient http;
+    private final AsyncCache<Key, Boolean> members;
+
+    MembershipClient(WebClient.Builder builder, MessageProperties properties) {
+        this.http = builder.baseUrl(properties.conversationServiceUrl().toString()).build();
+        this.members = Caffeine.newBuilder()
+                .expireAfterWrite(properties.membershipCacheTtl())
+                .maximumSize(100_000)
+                .buildAsync();
+    }
+
+    /** Completes empty when the caller is a member; fails with ConversationNotFound otherwise. */
+    public Mono<Void> requireMember(ChatPrincipal caller, String conversationId) {
+        Key key = new Key(caller.tenantId(), conversationId, caller.userId());
+        return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
+                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
+                .then();
+    }
+
+    /** Forgets cached answers for a conversation, for every user or one. */
+    public void invalidate(String tenantId, String conversationId, String userId) {
+        members.synchronous().asMap().keySet().removeIf(k -> k.conversationId().equals(conversationId)
+                && k.tenantId().equals(tenantId) && (userId == null || k.userId().equals(userId)));
+    }
+
+    private Mono<Boolean> fetch(ChatPrincipal caller, String conversationId) {
+        return http.get().uri("/internal/v1/conversations/{id}/membership", conversationId)
+                .header(HttpHeaders.AUTHORIZATION, caller.bearer())
+                .retrieve()
+                .toBodilessEntity()
+                .timeout(TIMEOUT)
+                .retryWhen(Retry.backoff(2, Duration.ofMillis(50)).filter(MembershipClient::transientFailure))
+                .thenReturn(Boolean.TRUE)
+                .onErrorMap(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
+                        || e.getStatusCode() == HttpStatus.FORBIDDEN ? new ConversationNotFound(conversationId)
+                        : new MembershipUnavailable())
+                .onErrorMap(e -> !(e instanceof ConversationNotFound) && !(e instanceof MembershipUnavailable),
+                        e -> new MembershipUnavailable());
+    }
+
+    private static boolean transientFailure(Throwable e) {
+        return e instanceof WebClientRequestException || e instanceof TimeoutException
+                || e instanceof WebClientResponseException r && r.getStatusCode().is5xxServerError();
+    }
+
+    record Key(String tenantId, String conversationId, String userId) {
+    }
+}

@@ -1,0 +1,136 @@
+package io.parley.chat.message.message.persistence;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import java.time.Instant;
+import java.util.Comparator;
+
+import org.bson.Document;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+
+import io.parley.chat.message.message.Message;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The message log in Mongo. Two unique indexes carry the guarantees, so they hold across
+ * every replica without transactions (which mongo-java-server lacks):
+ * {@code (conversationId, seq)} makes each sequence number name exactly one entry, and
+ * {@code (conversationId, senderId, clientMsgId)} makes a client's retry find the first
+ * message instead of creating a second one.
+ */
+@Repository
+public class MessageStore implements SmartInitializingSingleton {
+
+    private static final String MESSAGES = "messages";
+    private static final String COUNTERS = "counters";
+    private static final String CLAIMS = "send_claims";
+
+    private final ReactiveMongoTemplate mongo;
+
+    MessageStore(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    /** Indexes exist before the service reports ready (startup, not a request path). */
+    @Override
+    public void afterSingletonsInstantiated() {
+        var ops = mongo.indexOps(MESSAGES);
+        Mono.when(
+                ops.createIndex(new Index().on("conversationId", Sort.Direction.ASC).on("seq", Sort.Direction.ASC)
+                        .unique().named("conversation_seq")),
+                ops.createIndex(new Index().on("conversationId", Sort.Direction.ASC).on("senderId", Sort.Direction.ASC)
+                        .on("clientMsgId", Sort.Direction.ASC).unique().named("idempotency_key")),
+                ops.createIndex(new Index().on("published", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)
+                        .named("unpublished")))
+                .block();
+    }
+
+    /**
+     * Takes the next sequence number of a conversation: one atomic {@code $inc} on its
+     * counter document, so concurrent senders on any replica never get the same number.
+     */
+    public Mono<Long> nextSeq(String conversationId) {
+        return mongo.findAndModify(Query.query(where("_id").is(conversationId)), new Update().inc("seq", 1L),
+                        FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
+                .map(counter -> ((Number) counter.get("seq")).longValue());
+    }
+
+    /**
+     * Claims an idempotency key for one attempt before any seq is taken, so that a
+     * concurrent repeat waits for the first attempt's message instead of taking a seq it
+     * would never fill. Completes {@code true} when this attempt owns the key.
+     */
+    public Mono<Boolean> claim(String key, String messageId, Instant now) {
+        return mongo.insert(new Document("_id", key).append("messageId", messageId).append("claimedAt", now), CLAIMS)
+                .thenReturn(Boolean.TRUE)
+                .onErrorResume(org.springframework.dao.DuplicateKeyException.class, e -> Mono.just(Boolean.FALSE));
+    }
+
+    /** Takes over a claim whose attempt died (claimed before {@code staleBefore}); empty when it is still fresh. */
+    public Mono<String> takeOverClaim(String key, Instant staleBefore, String messageId, Instant now) {
+        return mongo.findAndModify(Query.query(where("_id").is(key).and("claimedAt").lt(staleBefore)),
+                        Update.update("messageId", messageId).set("claimedAt", now),
+                        FindAndModifyOptions.options().returnNew(true), Document.class, CLAIMS)
+                .map(claim -> claim.getString("messageId"));
+    }
+
+    /** Inserts an entry; a taken seq or a repeated idempotency key fails with DuplicateKeyException. */
+    public Mono<Message> insert(Message message) {
+        return mongo.insert(MessageDocument.of(message), MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    public Mono<Message> findByIdempotencyKey(String conversationId, String senderId, String clientMsgId) {
+        return mongo.findOne(Query.query(where("conversationId").is(conversationId).and("senderId").is(senderId)
+                        .and("clientMsgId").is(clientMsgId)), MessageDocument.class, MESSAGES)
+                .map(MessageDocument::toMessage);
+    }
+
+    /**
+     * A page of the log in ascending seq order. With {@code afterSeq} it reads forward
+     * from there; otherwise it reads the newest entries (below {@code beforeSeq} when
+     * given).
+     */
+    public Flux<Message> page(String tenantId, String conversationId, Long afterSeq, Long beforeSeq, int limit) {
+        Criteria seq = where("seq");
+        boolean bounded = false;
+        if (afterSeq != null) {
+            seq = seq.gt(afterSeq);
+            bounded = true;
+        }
+        if (beforeSeq != null) {
+            seq = seq.lt(beforeSeq);
+            bounded = true;
+        }
+        Criteria criteria = where("conversationId").is(conversationId).and("tenantId").is(tenantId);
+        Query query = bounded ? Query.query(new Criteria().andOperator(criteria, seq)) : Query.query(criteria);
+        boolean forward = afterSeq != null;
+        query.with(Sort.by(forward ? Sort.Direction.ASC : Sort.Direction.DESC, "seq")).limit(limit);
+        Flux<Message> found = mongo.find(query, MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
+        return forward ? found : found.sort(Comparator.comparingLong(Message::seq));
+    }
+
+    public Mono<Void> markPublished(String messageId) {
+        return mongo.updateFirst(Query.query(where("_id").is(messageId)), Update.update("published", true),
+                MessageDocument.class, MESSAGES).then();
+    }
+
+    /** Entries still unpublished after the grace period, oldest conversation order first. */
+    public Flux<Message> unpublishedBefore(Instant cutoff, int limit) {
+        Query query = Query.query(where("published").is(false).and("createdAt").lt(cutoff))
+                .with(Sort.by("conversationId", "seq")).limit(limit);
+        return mongo.find(query, MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    public Mono<Long> countUnpublished() {
+        return mongo.count(Query.query(where("published").is(false)), MESSAGES);
+    }
+}
