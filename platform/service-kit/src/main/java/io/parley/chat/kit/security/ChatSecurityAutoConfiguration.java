@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,7 +25,9 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
@@ -36,7 +39,9 @@ import reactor.core.publisher.Mono;
 /**
  * Every service is an OAuth2 resource server that validates tokens itself (no service
  * trusts a header it did not verify): ES256 only, issuer and audience pinned, expiry
- * with a small skew. Health and metrics stay open for probes and Prometheus.
+ * with a small skew. Health and metrics stay open for probes and Prometheus. A service
+ * that accepts tokens elsewhere than the {@code Authorization} header (the edge reads the
+ * WebSocket subprotocol too) declares a {@link ServerAuthenticationConverter} bean.
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
@@ -72,7 +77,8 @@ public class ChatSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SecurityWebFilterChain chatSecurityFilterChain(ServerHttpSecurity http, ChatSecurityProperties properties) {
+    SecurityWebFilterChain chatSecurityFilterChain(ServerHttpSecurity http, ChatSecurityProperties properties,
+            ObjectProvider<ServerAuthenticationConverter> tokenConverter) {
         List<String> open = new ArrayList<>(List.of(ALWAYS_PUBLIC));
         open.addAll(properties.publicPaths());
         return http
@@ -84,6 +90,7 @@ public class ChatSecurityAutoConfiguration {
                 .authorizeExchange(ex -> ex.pathMatchers(open.toArray(String[]::new)).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
+                        .bearerTokenConverter(tokenConverter.getIfAvailable(ServerBearerTokenAuthenticationConverter::new))
                         .authenticationEntryPoint((exchange, e) -> writeProblem(exchange, HttpStatus.UNAUTHORIZED,
                                 "unauthorized", "A valid bearer token is required."))
                         .accessDeniedHandler((exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN,

@@ -1,0 +1,45 @@
+package io.parley.chat.edge.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * @param messageServiceUrl  where sends and history go, with the socket user's token
+ * @param presenceServiceUrl where session connects, heartbeats and disconnects are reported
+ * @param allowedOrigins     browser origins that may open a socket; a request without an Origin (a native client) is allowed
+ * @param maxFrameBytes      largest client frame accepted; a larger one gets an error frame
+ * @param outboundBuffer     frames queued for one socket before it counts as too slow and is closed
+ * @param holeWait           how long a missing seq is waited for before it is read from history
+ * @param heartbeatInterval  how often a live session is reported to presence-service
+ * @param maxBadFrames       bad frames tolerated on one socket before it is closed with 4008
+ * @param edgeId             this instance's name in presence records
+ */
+@Validated
+@ConfigurationProperties("chat.edge")
+public record EdgeProperties(
+        @NotNull @DefaultValue("http://localhost:8083") URI messageServiceUrl,
+        @NotNull @DefaultValue("http://localhost:8084") URI presenceServiceUrl,
+        @DefaultValue({"http://localhost:8080", "http://127.0.0.1:8080"}) List<String> allowedOrigins,
+        @Min(1024) @Max(1_048_576) @DefaultValue("65536") int maxFrameBytes,
+        @Min(16) @DefaultValue("4096") int outboundBuffer,
+        @NotNull @DefaultValue("250ms") Duration holeWait,
+        @NotNull @DefaultValue("20s") Duration heartbeatInterval,
+        @Min(1) @DefaultValue("10") int maxBadFrames,
+        String edgeId) {
+
+    public EdgeProperties {
+        if (edgeId == null || edgeId.isBlank()) {
+            edgeId = "edge-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.parley.chat.edge.delivery;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One conversation's events at this edge, put in seq order once for all of its local
+ * subscribers.
+ *
+ * <p>Invariant: {@code head} is the highest seq handed to subscribers, and every seq up
+ * to it was handed over in order, exactly once. Events arrive from Kafka (possibly out
+ * of order when two message-service replicas publish concurrently, possibly twice when
+ * the sweeper republishes) and from history; anything at or below head is a duplicate,
+ * anything above head + 1 waits in {@code pending}. A hole that is still open after
+ * {@code holeWait} is read from history, which is the source of truth.
+ *
+ * <p>The feed starts at the conversation's head as history reports it when the first
+ * subscriber arrives; subscribers replay what came before from history themselves, so
+ * the feed never has to know a conversation's past.
+ */
+final class ConversationFeed {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationFeed.class);
+    /** Out-of-order events kept while a hole is open; past this the feed restarts from history. */
+    private static final int MAX_PENDING = 10_000;
+
+    private final String conversationId;
+    private final Duration holeWait;
+    private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
+    private final TreeMap<Long, Delivery> pending = new TreeMap<>();
+
+    private long head = -1;
+    private Mono<Void> initialization;
+    private Disposable holeFill;
+    int references;
+
+    ConversationFeed(String conversationId, Duration holeWait) {
+        this.conversationId = conversationId;
+        this.holeWait = holeWait;
+    }
+
+    String conversationId() {
+        return conversationId;
+    }
+
+    /**
+     * Completes once the feed knows where the conversation stands, asking history with
+     * the given reader (a subscriber's credentials) the first time. A failed first
+     * reading is not remembered, so that the next subscriber tries again.
+     */
+    synchronized Mono<Void> initialize(Mono<Long> readHead) {
+        if (head >= 0) {
+            return Mono.empty();
+        }
+        if (initialization == null) {
+            initialization = readHead
+                    .doOnNext(this::start)
+                    .doOnError(e -> forgetInitialization())
+                    .then()
+                    .cache();
+        }
+        return initialization;
+    }
+
+    private synchronized void forgetInitialization() {
+        initialization = null;
+    }
+
+    private synchronized void start(long headSeq) {
+        if (head < 0) {
+            head = headSeq;
+            drain();
+        }
+    }
+
+    void attach(Subscription subscription) {
+        subscribers.add(subscription);
+    }
+
+    void detach(Subscription subscription) {
+        subscribers.remove(subscription);
+    }
+
+    synchronized void offer(Delivery delivery) {
+        if (head >= 0 && delivery.seq() <= head) {
+            return;
+        }
+        if (pending.size() >= MAX_PENDING) {
+            log.warn("Conversation {} has {} events waiting on a hole after seq {}; dropping the newest",
+                    conversationId, pending.size(), head);
+            return;
+        }
+        pending.putIfAbsent(delivery.seq(), delivery);
+        if (head >= 0) {
+            drain();
+        }
+    }
+
+    private void drain() {
+        pending.headMap(head, true).clear();
+        while (!pending.isEmpty() && pending.firstKey() == head + 1) {
+            Delivery next = pending.pollFirstEntry().getValue();
+            head = next.seq();
+            for (Subscription subscriber : subscribers) {
+                subscriber.deliver(next);
+            }
+        }
+        if (pending.isEmpty()) {
+            cancelHoleFill();
+        } else if (holeFill == null) {
+            scheduleHoleFill();
+        }
+    }
+
+    /** Reads the open hole from history with some subscriber's credentials, after giving Kafka {@code holeWait} to deliver it. */
+    private void scheduleHoleFill() {
+        Subscription reader = subscribers.stream().findFirst().orElse(null);
+        if (reader == null) {
+            return;
+        }
+        long from = head;
+        holeFill = Mono.delay(holeWait)
+                .thenMany(Flux.defer(() -> reader.readAfter(from)))
+                .doFinally(signal -> holeFilled())
+                .subscribe(this::offer, e -> log.debug("Filling a hole in {} after seq {} failed: {}",
+                        conversationId, from, e.toString()));
+    }
+
+    private synchronized void holeFilled() {
+        holeFill = null;
+        if (!pending.isEmpty()) {
+            scheduleHoleFill();
+        }
+    }
+
+    private void cancelHoleFill() {
+        if (holeFill != null) {
+            holeFill.dispose();
+            holeFill = null;
+        }
+    }
+
+    synchronized void close() {
+        pending.clear();
+        cancelHoleFill();
+    }
+
+    /** For tests and metrics: the highest seq handed over so far. */
+    synchronized long head() {
+        return head;
+    }
+}

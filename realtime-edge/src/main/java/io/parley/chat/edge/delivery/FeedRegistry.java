@@ -1,0 +1,72 @@
+package io.parley.chat.edge.delivery;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.parley.chat.edge.config.EdgeProperties;
+import reactor.core.publisher.Mono;
+
+/**
+ * The feeds of the conversations that have at least one subscriber on this edge. A
+ * feed lives while it is referenced; events of other conversations are skipped by key,
+ * before their JSON is even read.
+ */
+@Component
+public class FeedRegistry {
+
+    private final ConcurrentMap<String, ConversationFeed> feeds = new ConcurrentHashMap<>();
+    private final EdgeProperties properties;
+
+    FeedRegistry(EdgeProperties properties, MeterRegistry metrics) {
+        this.properties = properties;
+        Gauge.builder("chat.edge.feeds", feeds, ConcurrentMap::size)
+                .description("Conversations with subscribers on this edge").register(metrics);
+    }
+
+    /**
+     * Attaches a subscription to its conversation's feed once the feed knows the
+     * conversation's head (read with {@code readHead} the first time).
+     */
+    public Mono<Void> attach(Subscription subscription, Mono<Long> readHead) {
+        ConversationFeed feed = feeds.compute(subscription.conversationId(), (id, existing) -> {
+            ConversationFeed f = existing != null ? existing : new ConversationFeed(id, properties.holeWait());
+            f.references++;
+            return f;
+        });
+        return feed.initialize(readHead)
+                .then(Mono.fromRunnable(() -> feed.attach(subscription)))
+                .doOnError(e -> detach(subscription))
+                .then();
+    }
+
+    /** Lets go of the feed; safe to call more than once for the same subscription. */
+    public void detach(Subscription subscription) {
+        if (!subscription.release()) {
+            return;
+        }
+        feeds.computeIfPresent(subscription.conversationId(), (id, feed) -> {
+            feed.detach(subscription);
+            if (--feed.references > 0) {
+                return feed;
+            }
+            feed.close();
+            return null;
+        });
+    }
+
+    /** True when this edge has subscribers for the conversation: only then is an event worth decoding. */
+    public boolean isWatched(String conversationId) {
+        return conversationId != null && feeds.containsKey(conversationId);
+    }
+
+    public void offer(String conversationId, Delivery delivery) {
+        ConversationFeed feed = feeds.get(conversationId);
+        if (feed != null) {
+            feed.offer(delivery);
+        }
+    }
+}

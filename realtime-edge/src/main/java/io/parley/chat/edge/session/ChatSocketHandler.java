@@ -1,0 +1,318 @@
+package io.parley.chat.edge.session;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.parley.chat.contracts.frames.CloseCodes;
+import io.parley.chat.contracts.frames.ErrorCode;
+import io.parley.chat.contracts.frames.ServerFrames;
+import io.parley.chat.edge.clients.MessageClient;
+import io.parley.chat.edge.clients.PresenceClient;
+import io.parley.chat.edge.clients.UpstreamRefusal;
+import io.parley.chat.edge.config.EdgeProperties;
+import io.parley.chat.edge.delivery.Delivery;
+import io.parley.chat.edge.delivery.FeedRegistry;
+import io.parley.chat.edge.delivery.FrameEncoder;
+import io.parley.chat.edge.delivery.Subscription;
+import io.parley.chat.kit.security.ChatPrincipal;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The chat protocol on {@code /ws}. The handshake was authenticated by the security
+ * chain (bearer header or {@code bearer.<jwt>} subprotocol); here each socket's frames
+ * are handled one after another, so that one client's sends keep the order it sent
+ * them in. Bad frames get an {@code error} frame and the socket stays up, until a
+ * client exceeds its tolerance and is closed with 4008.
+ */
+@Component
+class ChatSocketHandler implements WebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    private final EdgeProperties properties;
+    private final MessageClient messages;
+    private final PresenceClient presence;
+    private final FeedRegistry feeds;
+    private final FrameEncoder encoder;
+    private final JsonMapper json;
+    private final MeterRegistry metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Timer sendDuration;
+    private final Timer deliveryLatency;
+    private final Counter fanout;
+
+    ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
+                      FrameEncoder encoder, JsonMapper json, MeterRegistry metrics) {
+        this.properties = properties;
+        this.messages = messages;
+        this.presence = presence;
+        this.feeds = feeds;
+        this.encoder = encoder;
+        this.json = json;
+        this.metrics = metrics;
+        Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
+                .register(metrics);
+        this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
+                .publishPercentileHistogram().register(metrics);
+        this.deliveryLatency = Timer.builder("chat.delivery.latency")
+                .description("message createdAt to frame queued on a socket")
+                .publishPercentileHistogram().register(metrics);
+        this.fanout = Counter.builder("chat.fanout.deliveries").description("message frames queued to sockets")
+                .register(metrics);
+    }
+
+    @Override
+    public List<String> getSubProtocols() {
+        return List.of(CloseCodes.SUBPROTOCOL);
+    }
+
+    @Override
+    public Mono<Void> handle(WebSocketSession socket) {
+        return socket.getHandshakeInfo().getPrincipal()
+                .ofType(JwtAuthenticationToken.class)
+                .flatMap(auth -> serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt()))
+                .switchIfEmpty(Mono.defer(() -> socket.close(new org.springframework.web.reactive.socket.CloseStatus(
+                        CloseCodes.TOKEN_INVALID, "unauthenticated"))));
+    }
+
+    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt) {
+        ClientSession client = new ClientSession(socket, principal, properties.outboundBuffer());
+        open.incrementAndGet();
+        Sinks.Empty<Void> inputEnded = Sinks.empty();
+        Mono<Void> output = socket.send(client.outbound());
+        Mono<Void> input = socket.receive()
+                .map(this::read)
+                .concatMap(frame -> handle(client, frame))
+                .then()
+                .doFinally(signal -> {
+                    client.complete();
+                    inputEnded.tryEmitEmpty();
+                });
+        Mono<Void> background = Flux.merge(heartbeats(client), expiry(client, expiresAt))
+                .takeUntilOther(inputEnded.asMono())
+                .then();
+        return Mono.when(output, input, background)
+                .onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> release(client));
+    }
+
+    private Flux<Void> heartbeats(ClientSession client) {
+        return Flux.interval(Duration.ZERO, properties.heartbeatInterval())
+                .concatMap(tick -> presence.alive(client.principal().token(), client.sessionId()));
+    }
+
+    /** A socket does not outlive its token: it is closed with 4001 when the token expires. */
+    private Mono<Void> expiry(ClientSession client, Instant expiresAt) {
+        if (expiresAt == null) {
+            return Mono.never();
+        }
+        Duration left = Duration.between(Instant.now(), expiresAt);
+        return Mono.delay(left.isNegative() ? Duration.ZERO : left)
+                .then(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token expired")));
+    }
+
+    private void release(ClientSession client) {
+        open.decrementAndGet();
+        client.subscriptions().values().forEach(feeds::detach);
+        client.subscriptions().clear();
+        presence.gone(client.principal().token(), client.sessionId()).subscribe();
+    }
+
+    // ---- frames in
+
+    /** A frame as read off the socket: its text, unless it was binary or too large to read. */
+    private record Inbound(String text, ErrorCode refusal, String reason) {
+    }
+
+    private Inbound read(WebSocketMessage message) {
+        if (message.getType() != WebSocketMessage.Type.TEXT) {
+            return new Inbound(null, ErrorCode.INVALID, "frames must be JSON text");
+        }
+        int size = message.getPayload().readableByteCount();
+        if (size > properties.maxFrameBytes()) {
+            return new Inbound(null, ErrorCode.TOO_LARGE, "frame of " + size + " bytes exceeds " + properties.maxFrameBytes());
+        }
+        return new Inbound(message.getPayloadAsText(), null, null);
+    }
+
+    private Mono<Void> handle(ClientSession client, Inbound inbound) {
+        if (inbound.refusal() != null) {
+            return reject(client, null, inbound.refusal(), inbound.reason());
+        }
+        JsonNode frame;
+        try {
+            frame = json.readTree(inbound.text());
+        } catch (JacksonException e) {
+            return reject(client, null, ErrorCode.INVALID, "frame is not valid JSON");
+        }
+        if (frame == null || !frame.isObject() || !frame.path("type").isString()) {
+            return reject(client, null, ErrorCode.INVALID, "frame must be a JSON object with a string 'type'");
+        }
+        String id = frame.path("id").isValueNode() ? frame.path("id").asString() : null;
+        String type = frame.get("type").asString();
+        metrics.counter("chat.ws.frames", "direction", "in", "type", knownType(type)).increment();
+        return switch (type) {
+            case "ping" -> reply(client, new ServerFrames.Pong(id));
+            case "subscribe" -> subscribe(client, id, frame);
+            case "unsubscribe" -> unsubscribe(client, id, frame);
+            case "send" -> send(client, id, frame);
+            case "typing", "read", "presence.watch", "auth.refresh" ->
+                    reject(client, id, ErrorCode.INVALID, "'" + type + "' is not supported by this edge yet");
+            default -> reject(client, id, ErrorCode.INVALID, "unknown frame type");
+        };
+    }
+
+    private Mono<Void> subscribe(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        if (conversationId == null) {
+            return reject(client, id, ErrorCode.INVALID, "'conversationId' is required: 1 to 64 letters, digits, '-' or '_'");
+        }
+        JsonNode after = frame.path("afterSeq");
+        if (!after.isMissingNode() && !after.isNull() && !(after.canConvertToLong() && after.isIntegralNumber()
+                && after.asLong() >= 0)) {
+            return reject(client, id, ErrorCode.INVALID, "'afterSeq' must be a non-negative integer");
+        }
+        Long afterSeq = after.isIntegralNumber() ? after.asLong() : null;
+        Subscription previous = client.subscriptions().remove(conversationId);
+        if (previous != null) {
+            feeds.detach(previous);
+        }
+        String token = client.principal().token();
+        Subscription subscription = new Subscription(conversationId, afterSeq == null ? 0 : afterSeq,
+                new SocketSink(client));
+        client.subscriptions().put(conversationId, subscription);
+        Mono<Long> replay = afterSeq == null
+                ? messages.headSeq(token, conversationId)
+                : messages.historyAfter(token, conversationId, afterSeq)
+                        .concatMap(m -> awaitRoom(client).thenReturn(m))
+                        .doOnNext(m -> subscription.replay(encoder.delivery(m)))
+                        .then(Mono.fromCallable(subscription::lastSeq));
+        return feeds.attach(subscription, messages.headSeq(token, conversationId))
+                .then(replay)
+                .doOnNext(head -> subscription.goLive(head,
+                        () -> client.send(encoder.encode(new ServerFrames.Subscribed(id, conversationId, head)))))
+                .then()
+                .onErrorResume(e -> {
+                    client.subscriptions().remove(conversationId, subscription);
+                    feeds.detach(subscription);
+                    return refusal(client, id, e);
+                });
+    }
+
+    /** Replay waits while the socket's queue is more than half full, so a long history never overflows it. */
+    private Mono<Void> awaitRoom(ClientSession client) {
+        if (client.queued() < properties.outboundBuffer() / 2) {
+            return Mono.empty();
+        }
+        return Mono.delay(Duration.ofMillis(5)).repeat(() -> client.queued() >= properties.outboundBuffer() / 2)
+                .take(Duration.ofSeconds(30)).then();
+    }
+
+    private Mono<Void> unsubscribe(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        if (conversationId == null) {
+            return reject(client, id, ErrorCode.INVALID, "'conversationId' is required");
+        }
+        Subscription subscription = client.subscriptions().remove(conversationId);
+        if (subscription != null) {
+            feeds.detach(subscription);
+        }
+        return reply(client, new ServerFrames.Unsubscribed(id, conversationId));
+    }
+
+    private Mono<Void> send(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        String clientMsgId = field(frame, "clientMsgId");
+        JsonNode body = frame.path("body");
+        if (conversationId == null || clientMsgId == null || !body.isString()) {
+            return reject(client, id, ErrorCode.INVALID,
+                    "'send' needs 'conversationId' and 'clientMsgId' (1 to 64 letters, digits, '-' or '_') and a string 'body'");
+        }
+        Timer.Sample started = Timer.start(metrics);
+        return messages.send(client.principal().token(), conversationId, clientMsgId, body.asString())
+                .flatMap(m -> reply(client, new ServerFrames.Ack(id, m.clientMsgId(), m.messageId(), m.seq(), m.createdAt())))
+                .doOnSuccess(done -> started.stop(sendDuration))
+                .onErrorResume(e -> refusal(client, id, e));
+    }
+
+    // ---- frames out
+
+    private Mono<Void> reply(ClientSession client, Object frame) {
+        client.send(encoder.encode(frame));
+        return Mono.empty();
+    }
+
+    private Mono<Void> refusal(ClientSession client, String id, Throwable e) {
+        if (e instanceof UpstreamRefusal refusal) {
+            return reply(client, new ServerFrames.Error(id, refusal.code(), refusal.getMessage()));
+        }
+        log.warn("Request on a socket failed: {}", e.toString());
+        return reply(client, new ServerFrames.Error(id, ErrorCode.INTERNAL, "the request failed; retry"));
+    }
+
+    private Mono<Void> reject(ClientSession client, String id, ErrorCode code, String message) {
+        metrics.counter("chat.ws.rejected.frames", "code", code.wire()).increment();
+        client.send(encoder.encode(new ServerFrames.Error(id, code, message)));
+        if (client.badFrame(properties.maxBadFrames())) {
+            return client.close(CloseCodes.POLICY, "too many bad frames");
+        }
+        return Mono.empty();
+    }
+
+    private static String field(JsonNode frame, String name) {
+        JsonNode value = frame.path(name);
+        return value.isString() && ID.matcher(value.asString()).matches() ? value.asString() : null;
+    }
+
+    private static String knownType(String type) {
+        return switch (type) {
+            case "ping", "subscribe", "unsubscribe", "send", "typing", "read", "presence.watch", "auth.refresh" -> type;
+            default -> "unknown";
+        };
+    }
+
+    /** Where a socket's subscriptions write: its queue, with delivery metrics, and its user's history reads. */
+    private final class SocketSink implements Subscription.Sink {
+
+        private final ClientSession client;
+
+        SocketSink(ClientSession client) {
+            this.client = client;
+        }
+
+        @Override
+        public void write(Delivery delivery) {
+            client.send(delivery.frame());
+            fanout.increment();
+            if (delivery.createdAt() != null) {
+                deliveryLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
+            }
+        }
+
+        @Override
+        public Flux<Delivery> readAfter(String conversationId, long seq) {
+            return messages.historyAfter(client.principal().token(), conversationId, seq).map(encoder::delivery);
+        }
+    }
+}

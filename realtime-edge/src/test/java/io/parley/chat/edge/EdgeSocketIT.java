@@ -1,0 +1,139 @@
+package io.parley.chat.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.parley.chat.testkit.ChatSocket;
+import io.parley.chat.testkit.ChatSocket.Auth;
+import io.parley.chat.testkit.Ports;
+import io.parley.chat.testkit.TestInfrastructure;
+import io.parley.chat.testkit.TestTokens;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The socket's own contract: who may connect and how bad frames are answered. Flows
+ * that need message-service (subscribe, send, resume) are covered by the system tests,
+ * against the real services; here message-service is deliberately absent.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "chat.edge.max-bad-frames=5")
+class EdgeSocketIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
+        int nothingListens = Ports.free();
+        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
+        registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
+        registry.add("chat.edge.message-service-url", () -> "http://127.0.0.1:" + nothingListens);
+        registry.add("chat.edge.presence-service-url", () -> "http://127.0.0.1:" + nothingListens);
+        registry.add("chat.edge.allowed-origins", () -> "http://chat.example");
+    }
+
+    private String url() {
+        return "ws://localhost:" + port + "/ws";
+    }
+
+    private String token() {
+        return TestInfrastructure.tokens().mint("u-" + UUID.randomUUID(), "t1");
+    }
+
+    @Test
+    void acceptsATokenInTheAuthorizationHeaderAndAnswersPing() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            assertThat(socket.awaitOpen(WAIT)).isEqualTo("chat.v1");
+            socket.send(Map.of("type", "ping", "id", "p1"));
+            assertThat(socket.await(f -> f.path("type").asString().equals("pong"), WAIT).path("id").asString()).isEqualTo("p1");
+        }
+    }
+
+    @Test
+    void acceptsABrowserTokenInTheSubprotocolAndSelectsChatV1() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.SUBPROTOCOL, "http://chat.example")) {
+            assertThat(socket.awaitOpen(WAIT)).isEqualTo("chat.v1");
+            socket.send(Map.of("type", "ping", "id", 7));
+            assertThat(socket.await(f -> f.path("type").asString().equals("pong"), WAIT).path("id").asString()).isEqualTo("7");
+        }
+    }
+
+    @Test
+    void refusesHandshakesWithoutAValidToken() {
+        String foreign = TestTokens.sign(TestTokens.generateKey(),
+                TestTokens.claims("u1", "t1", Instant.now(), Duration.ofMinutes(5)).build());
+        String expired = TestInfrastructure.tokens().sign(
+                TestTokens.claims("u1", "t1", Instant.now().minusSeconds(3600), Duration.ofMinutes(5)).build());
+        for (var attempt : new Object[][] {{null, Auth.NONE}, {foreign, Auth.HEADER}, {foreign, Auth.SUBPROTOCOL},
+                {expired, Auth.HEADER}, {"not.a.jwt", Auth.SUBPROTOCOL}}) {
+            try (ChatSocket socket = ChatSocket.connect(url(), (String) attempt[0], (Auth) attempt[1])) {
+                assertThatThrownBy(() -> socket.awaitOpen(WAIT)).as("%s via %s", attempt[0], attempt[1])
+                        .hasMessageContaining("401");
+            }
+        }
+    }
+
+    @Test
+    void refusesBrowsersFromOriginsNotAllowed() {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.SUBPROTOCOL, "http://evil.example")) {
+            assertThatThrownBy(() -> socket.awaitOpen(WAIT)).hasMessageContaining("403");
+        }
+    }
+
+    @Test
+    void answersBadFramesWithErrorFramesAndStaysUp() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send("{not json");
+            socket.send("{\"type\":\"teleport\",\"id\":\"u1\"}");
+            socket.send("{\"type\":\"send\",\"id\":\"s1\",\"conversationId\":\"c1\"}");
+            socket.send("{\"type\":\"send\",\"id\":\"s2\",\"conversationId\":\"c1\",\"clientMsgId\":\"m1\",\"body\":\""
+                    + "x".repeat(70_000) + "\"}");
+            var errors = socket.awaitCount(f -> f.path("type").asString().equals("error"), 4, WAIT);
+            assertThat(errors).extracting(f -> f.path("code").asString())
+                    .containsExactly("invalid", "invalid", "invalid", "too_large");
+            assertThat(errors.get(1).path("id").asString()).isEqualTo("u1");
+            assertThat(errors.get(2).path("id").asString()).isEqualTo("s1");
+            assertThat(errors).allSatisfy(e -> assertThat(e.path("retryable").asBoolean()).isFalse());
+            socket.send(Map.of("type", "ping", "id", "still-there"));
+            socket.await(f -> f.path("id").asString().equals("still-there") && f.path("type").asString().equals("pong"), WAIT);
+            assertThat(socket.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void closesWithPolicyCodeAfterRepeatedAbuse() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            for (int i = 0; i < 10; i++) {
+                socket.send("garbage " + i);
+            }
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void reportsARetryableErrorWhenMessageServiceIsUnavailable() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send(Map.of("type", "send", "id", "s9", "conversationId", "c1", "clientMsgId", "m1", "body", "hi"));
+            JsonNode error = socket.await(f -> f.path("id").asString().equals("s9"), WAIT);
+            assertThat(error.path("type").asString()).isEqualTo("error");
+            assertThat(error.path("code").asString()).isEqualTo("unavailable");
+            assertThat(error.path("retryable").asBoolean()).isTrue();
+        }
+    }
+}
