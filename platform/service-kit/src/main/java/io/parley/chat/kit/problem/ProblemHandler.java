@@ -51,6 +51,12 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         if (hasCause(ex, DataBufferLimitException.class)) {
             return tooLarge();
         }
+        String field = jsonField(ex);
+        if (field != null) {
+            ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid fields: " + field + ".");
+            problem.setProperty("errors", Map.of(field, "has the wrong type or shape"));
+            return Mono.just(ResponseEntity.badRequest().body(problem));
+        }
         String detail = hasCause(ex, DecodingException.class)
                 ? "The request body is not valid JSON of the expected shape."
                 : ex.getReason() == null ? "The request is malformed." : ex.getReason();
@@ -125,6 +131,24 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             }
         }
         return false;
+    }
+
+    /** The JSON path of the field a body failed to bind at ({@code members[2].userId}), when Jackson knows it. */
+    private static String jsonField(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof tools.jackson.core.JacksonException jackson && !jackson.getPath().isEmpty()) {
+                StringBuilder path = new StringBuilder();
+                for (var ref : jackson.getPath()) {
+                    if (ref.getPropertyName() != null) {
+                        path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+                    } else if (ref.getIndex() >= 0) {
+                        path.append('[').append(ref.getIndex()).append(']');
+                    }
+                }
+                return path.isEmpty() ? null : path.toString();
+            }
+        }
+        return null;
     }
 
     private static String leaf(String path) {

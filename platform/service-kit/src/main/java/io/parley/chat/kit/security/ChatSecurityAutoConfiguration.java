@@ -28,6 +28,8 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
@@ -81,6 +83,12 @@ public class ChatSecurityAutoConfiguration {
             ObjectProvider<ServerAuthenticationConverter> tokenConverter) {
         List<String> open = new ArrayList<>(List.of(ALWAYS_PUBLIC));
         open.addAll(properties.publicPaths());
+        ServerAuthenticationConverter tokens = tokenConverter.getIfAvailable(ServerBearerTokenAuthenticationConverter::new);
+        ServerWebExchangeMatcher publicPaths = ServerWebExchangeMatchers.pathMatchers(open.toArray(String[]::new));
+        // A public path ignores any bearer token: a client calls /auth/refresh precisely because its
+        // access token expired, and many clients attach that stale token to every call.
+        ServerAuthenticationConverter converter = exchange -> publicPaths.matches(exchange)
+                .flatMap(match -> match.isMatch() ? Mono.empty() : tokens.convert(exchange));
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -90,7 +98,7 @@ public class ChatSecurityAutoConfiguration {
                 .authorizeExchange(ex -> ex.pathMatchers(open.toArray(String[]::new)).permitAll()
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
-                        .bearerTokenConverter(tokenConverter.getIfAvailable(ServerBearerTokenAuthenticationConverter::new))
+                        .bearerTokenConverter(converter)
                         .authenticationEntryPoint((exchange, e) -> writeProblem(exchange, HttpStatus.UNAUTHORIZED,
                                 "unauthorized", "A valid bearer token is required."))
                         .accessDeniedHandler((exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN,

@@ -1,0 +1,46 @@
+package io.parley.chat.auth.token.persistence;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+import static org.springframework.data.mongodb.core.query.Query.query;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Repository;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@Repository
+public class SigningKeyRepository {
+
+    private final ReactiveMongoTemplate mongo;
+
+    SigningKeyRepository(ReactiveMongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    public Flux<SigningKeyDocument> findAll() {
+        return mongo.findAll(SigningKeyDocument.class);
+    }
+
+    /**
+     * Stores {@code candidate} under its id unless a key is already there, and emits the key
+     * that is there afterwards. Replicas starting together each propose their own key; the
+     * upsert on one fixed {@code _id} lets exactly one proposal win and every replica reads
+     * back the winner, so they all sign with the same key.
+     */
+    public Mono<SigningKeyDocument> insertIfMissing(SigningKeyDocument candidate) {
+        Update insertOnly = new Update()
+                .setOnInsert("kid", candidate.kid())
+                .setOnInsert("algorithm", candidate.algorithm())
+                .setOnInsert("jwk", candidate.jwk())
+                .setOnInsert("createdAt", candidate.createdAt());
+        return mongo.findAndModify(query(where("_id").is(candidate.id())), insertOnly,
+                        FindAndModifyOptions.options().upsert(true).returnNew(true), SigningKeyDocument.class)
+                // MongoDB may report a lost upsert race as a duplicate _id instead of retrying it.
+                .onErrorResume(DuplicateKeyException.class,
+                        e -> mongo.findById(candidate.id(), SigningKeyDocument.class));
+    }
+}
