@@ -1,0 +1,267 @@
+package io.parley.chat.cluster;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.parley.chat.testkit.EmbeddedMongo;
+import io.parley.chat.testkit.EmbeddedRedis;
+import io.parley.chat.testkit.KafkaBroker;
+import io.parley.chat.testkit.Ports;
+
+/**
+ * The whole cluster on one machine: a Mongo wire server, a KRaft Kafka broker and a
+ * redis-server (each replaced by a real one when its environment variable names it),
+ * and the six services as child JVMs pointed at them. Used by the local run and by the
+ * system tests, so that what a newcomer runs is what the tests prove.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+    /** Services in start order; each gets the port at the same index of {@link #DEFAULT_PORTS}. */
+    public static final List<String> SERVICES = List.of("auth-service", "conversation-service", "message-service",
+            "presence-service", "realtime-edge", "gateway-service");
+    static final int[] DEFAULT_PORTS = {8081, 8082, 8083, 8084, 8085, 8080};
+    static final int MONGO_PORT = 27017;
+    static final int KAFKA_PORT = 9092;
+    static final int REDIS_PORT = 6379;
+
+    private final Options options;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private final List<AutoCloseable> infrastructure = new ArrayList<>();
+    private KafkaBroker kafka;
+    private EmbeddedMongo mongo;
+    private EmbeddedRedis redis;
+    private String mongoUri;
+    private String kafkaBootstrap;
+    private String redisHost;
+    private int redisPort;
+
+    /**
+     * @param root          the repository root (services' jars are under {@code <service>/target})
+     * @param dataDir       where infrastructure data and service logs go
+     * @param fixedPorts    the documented ports (local run) or free ones (tests)
+     * @param persistent    Mongo data on disk in {@code dataDir} (local run) or in memory (tests)
+     * @param environment   the caller's environment: MONGO_URI, KAFKA_BOOTSTRAP and REDIS_HOST select real infrastructure
+     * @param jvmOptions    options for every service JVM
+     * @param startTimeout  how long all of it may take to become ready
+     * @param out           where progress is reported
+     */
+    public record Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
+                          List<String> jvmOptions, Duration startTimeout, PrintStream out) {
+
+        public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-Xms64m", "-Xmx384m", "-XX:+ExitOnOutOfMemoryError");
+    }
+
+    private LocalCluster(Options options) {
+        this.options = options;
+    }
+
+    /** Starts everything and waits until every service is ready; on any failure stops what it started and throws. */
+    public static LocalCluster start(Options options) throws IOException {
+        LocalCluster cluster = new LocalCluster(options);
+        try {
+            cluster.startAll();
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws IOException {
+        Files.createDirectories(options.dataDir());
+        assignPorts();
+        long deadline = System.nanoTime() + options.startTimeout().toNanos();
+        CompletableFuture<Void> kafkaReady = startInfrastructure();
+        Map<String, String> env = serviceEnvironment();
+        for (String service : SERVICES) {
+            Path jar = options.root().resolve(service).resolve("target").resolve(service + "-" + version() + ".jar");
+            services.add(ServiceProcess.start(service, jar, ports.get(service), env, options.jvmOptions(),
+                    options.dataDir().resolve("logs")));
+        }
+        try {
+            kafkaReady.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+        for (ServiceProcess service : services) {
+            service.awaitReady(deadline);
+            options.out().printf("  ready  %-21s http://127.0.0.1:%d%n", service.name(), service.port());
+        }
+    }
+
+    private void assignPorts() throws IOException {
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; i < SERVICES.size(); i++) {
+            int port = options.fixedPorts() ? DEFAULT_PORTS[i] : Ports.free();
+            if (options.fixedPorts() && !Ports.isFree(port)) {
+                taken.add(port + " (" + SERVICES.get(i) + ")");
+            }
+            ports.put(SERVICES.get(i), port);
+        }
+        if (options.fixedPorts()) {
+            checkFree(taken, "MONGO_URI", MONGO_PORT, "MongoDB");
+            checkFree(taken, "KAFKA_BOOTSTRAP", KAFKA_PORT, "Kafka");
+            checkFree(taken, "REDIS_HOST", REDIS_PORT, "Redis");
+        }
+        if (!taken.isEmpty()) {
+            throw new PortsInUse(taken);
+        }
+    }
+
+    private void checkFree(List<String> taken, String externalVariable, int port, String what) {
+        if (!external(externalVariable) && !Ports.isFree(port)) {
+            taken.add(port + " (" + what + ")");
+        }
+    }
+
+    private boolean external(String variable) {
+        String value = options.environment().get(variable);
+        return value != null && !value.isBlank();
+    }
+
+    /** Mongo and Redis start at once (well under a second); Kafka, a JVM of its own, comes up while the services boot. */
+    private CompletableFuture<Void> startInfrastructure() throws IOException {
+        if (external("MONGO_URI")) {
+            mongoUri = options.environment().get("MONGO_URI");
+        } else {
+            mongo = options.persistent()
+                    ? EmbeddedMongo.onDisk(options.dataDir().resolve("mongo").resolve("chat.mv"), port(MONGO_PORT))
+                    : EmbeddedMongo.inMemory();
+            infrastructure.add(mongo);
+            mongoUri = "mongodb://127.0.0.1:" + mongo.port();
+            options.out().printf("  ready  %-21s %s%n", "mongo (wire server)", mongoUri);
+        }
+        if (external("REDIS_HOST")) {
+            redisHost = options.environment().get("REDIS_HOST");
+            redisPort = Integer.parseInt(options.environment().getOrDefault("REDIS_PORT", "6379"));
+        } else {
+            redis = EmbeddedRedis.start(port(REDIS_PORT), options.dataDir().resolve("redis"));
+            infrastructure.add(redis);
+            redisHost = redis.host();
+            redisPort = redis.port();
+            options.out().printf("  ready  %-21s redis://%s:%d%n", "redis", redisHost, redisPort);
+        }
+        if (external("KAFKA_BOOTSTRAP")) {
+            kafkaBootstrap = options.environment().get("KAFKA_BOOTSTRAP");
+            return CompletableFuture.completedFuture(null);
+        }
+        int kafkaPort = options.fixedPorts() ? KAFKA_PORT : Ports.free();
+        kafkaBootstrap = "127.0.0.1:" + kafkaPort;
+        return CompletableFuture.runAsync(() -> {
+            try {
+                kafka = KafkaBroker.start(options.dataDir().resolve("kafka"), kafkaPort, options.startTimeout());
+                synchronized (infrastructure) {
+                    infrastructure.add(kafka);
+                }
+                options.out().printf("  ready  %-21s %s%n", "kafka (KRaft)", kafkaBootstrap);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private int port(int fixed) throws IOException {
+        return options.fixedPorts() ? fixed : Ports.free();
+    }
+
+    private Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MONGO_URI", mongoUri);
+        env.put("KAFKA_BOOTSTRAP", kafkaBootstrap);
+        env.put("REDIS_HOST", redisHost);
+        env.put("REDIS_PORT", String.valueOf(redisPort));
+        env.put("JWKS_URI", url("auth-service") + "/.well-known/jwks.json");
+        env.put("AUTH_URL", url("auth-service"));
+        env.put("CONVERSATION_URL", url("conversation-service"));
+        env.put("MESSAGE_URL", url("message-service"));
+        env.put("PRESENCE_URL", url("presence-service"));
+        env.put("EDGE_URL", "ws://127.0.0.1:" + ports.get("realtime-edge"));
+        int gateway = ports.get("gateway-service");
+        env.put("ALLOWED_ORIGINS", "http://localhost:" + gateway + ",http://127.0.0.1:" + gateway);
+        return env;
+    }
+
+    private String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    public String gatewayUrl() {
+        return "http://localhost:" + ports.get("gateway-service");
+    }
+
+    public String gatewayWebSocketUrl() {
+        return "ws://localhost:" + ports.get("gateway-service") + "/ws";
+    }
+
+    public int port(String service) {
+        return ports.get(service);
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** Resident memory per process in MiB: the services, and the Kafka broker when embedded. */
+    public Map<String, Long> memory() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        services.forEach(s -> rss.put(s.name(), s.rssMiB()));
+        if (kafka != null) {
+            rss.put("kafka", Rss.of(kafka.pid()));
+        }
+        rss.put("launcher (mongo wire server)", Rss.of(ProcessHandle.current().pid()));
+        return rss;
+    }
+
+    /** Stops services first (so they drain against live infrastructure), then the infrastructure. */
+    @Override
+    public void close() {
+        List<Thread> stopping = new ArrayList<>();
+        for (ServiceProcess service : services) {
+            Thread t = new Thread(() -> service.stop(Duration.ofSeconds(20)), "stop-" + service.name());
+            t.start();
+            stopping.add(t);
+        }
+        for (Thread t : stopping) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        services.clear();
+        synchronized (infrastructure) {
+            for (int i = infrastructure.size() - 1; i >= 0; i--) {
+                try {
+                    infrastructure.get(i).close();
+                } catch (Exception e) {
+                    options.out().println("  could not stop " + infrastructure.get(i) + ": " + e.getMessage());
+                }
+            }
+            infrastructure.clear();
+        }
+    }
+
+    /** Fixed ports that something else listens on, all named at once. */
+    public static final class PortsInUse extends IOException {
+        PortsInUse(List<String> taken) {
+            super("Ports already in use: " + String.join(", ", taken)
+                    + ". Stop what listens there (another cluster?) and run again.");
+        }
+    }
+
+    static String version() {
+        String version = LocalCluster.class.getPackage().getImplementationVersion();
+        return version != null ? version : "0.1.0-SNAPSHOT";
+    }
+}
