@@ -1,6 +1,5 @@
 package io.parley.chat.kit.security;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodParameter;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -35,6 +32,8 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.server.ServerWebExchange;
+
+import io.parley.chat.kit.problem.ProblemResponses;
 
 import reactor.core.publisher.Mono;
 
@@ -99,9 +98,9 @@ public class ChatSecurityAutoConfiguration {
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> { })
                         .bearerTokenConverter(converter)
-                        .authenticationEntryPoint((exchange, e) -> writeProblem(exchange, HttpStatus.UNAUTHORIZED,
+                        .authenticationEntryPoint((exchange, e) -> ProblemResponses.write(exchange, HttpStatus.UNAUTHORIZED,
                                 "unauthorized", "A valid bearer token is required."))
-                        .accessDeniedHandler((exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN,
+                        .accessDeniedHandler((exchange, e) -> ProblemResponses.write(exchange, HttpStatus.FORBIDDEN,
                                 "forbidden", "The token does not allow this request.")))
                 .build();
     }
@@ -114,20 +113,6 @@ public class ChatSecurityAutoConfiguration {
                 configurer.addCustomResolver(new ChatPrincipalArgumentResolver());
             }
         };
-    }
-
-    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String slug, String detail) {
-        var response = exchange.getResponse();
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (status == HttpStatus.UNAUTHORIZED) {
-            response.getHeaders().set("WWW-Authenticate", "Bearer");
-        }
-        String json = "{\"type\":\"" + io.parley.chat.kit.problem.ChatProblem.typeUri(slug) + "\",\"title\":\""
-                + status.getReasonPhrase() + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail
-                + "\"}";
-        DataBuffer buffer = response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8));
-        return response.writeWith(Mono.just(buffer));
     }
 
     /** Lets controllers declare a {@link ChatPrincipal} parameter for the verified caller. */

@@ -1,0 +1,252 @@
+package io.parley.chat.gateway.routing;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.WebsocketRoutingFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Proxies WebSocket routes ({@code ws://} and {@code wss://} URIs) edge-first: it opens
+ * the upstream connection before it answers the client, so that
+ * <ul>
+ * <li>the subprotocol the client gets is the one realtime-edge selected. Spring Cloud
+ * Gateway's own {@link WebsocketRoutingFilter} answers the client first and picks the
+ * first protocol the client offered, which for {@code bearer.<jwt>, chat.v1} echoes the
+ * token back as the "selected" protocol;</li>
+ * <li>a handshake the edge refuses (bad token: 401) reaches the client as that status,
+ * not as an accepted upgrade that is closed at once;</li>
+ * <li>an edge that is down is a 503 problem detail before any upgrade.</li>
+ * </ul>
+ * The client's {@code Sec-WebSocket-Protocol} list and its {@code Authorization} header go
+ * to the edge unchanged (the edge authenticates the handshake itself); frames and close
+ * codes (4001, 4003, 4008, ...) are relayed in both directions.
+ */
+@Component
+class WebSocketProxyFilter implements GlobalFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketProxyFilter.class);
+
+    /**
+     * Just before {@link WebsocketRoutingFilter}: this filter ends the chain for WebSocket
+     * routes, so that one never runs for them. Its beans (client, handshake service) stay.
+     */
+    private static final int ORDER = Ordered.LOWEST_PRECEDENCE - 2;
+
+    private final WebSocketClient edgeClient;
+    private final WebSocketService webSocketService;
+    private final ObjectProvider<List<HttpHeadersFilter>> headersFiltersProvider;
+    private volatile List<HttpHeadersFilter> headersFilters;
+
+    /**
+     * Uses the gateway's own WebSocket client and handshake service, so the
+     * {@code spring.cloud.gateway.server.webflux.httpclient.*} settings (connect timeout,
+     * TLS, frame size, proxy pings) apply as they would to Spring Cloud Gateway's filter.
+     */
+    WebSocketProxyFilter(WebSocketClient edgeClient, WebSocketService webSocketService,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+        this.edgeClient = edgeClient;
+        this.webSocketService = webSocketService;
+        this.headersFiltersProvider = headersFilters;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        URI upstream = exchange.getRequiredAttribute(GATEWAY_REQUEST_URL_ATTR);
+        String scheme = upstream.getScheme().toLowerCase(Locale.ROOT);
+        if (isAlreadyRouted(exchange) || !("ws".equals(scheme) || "wss".equals(scheme))) {
+            return chain.filter(exchange);
+        }
+        setAlreadyRouted(exchange);
+        ServerHttpRequest request = exchange.getRequest();
+        if (!isHandshake(request)) {
+            return Mono.error(new NotAWebSocketHandshake(request.getPath().value()));
+        }
+        List<String> offered = offeredProtocols(request.getHeaders());
+        HttpHeaders headers = upstreamHeaders(exchange);
+        return Mono.defer(() -> proxy(exchange, upstream, headers, offered));
+    }
+
+    /**
+     * The edge connection is subscribed on its own rather than nesting the client handshake
+     * inside the edge's handler: Reactor Netty cancels a handler when its connection closes,
+     * and a cancelled client session is closed without a status, so the edge's close code
+     * (4001, 4008, ...) would never reach the client. The edge connection lives until the
+     * bridge releases it, and is cancelled if the exchange is cancelled first.
+     */
+    private Mono<Void> proxy(ServerWebExchange exchange, URI upstream, HttpHeaders headers, List<String> offered) {
+        Sinks.One<WebSocketSession> accepted = Sinks.one();
+        Sinks.Empty<Void> released = Sinks.empty();
+        Disposable connection = edgeClient.execute(upstream, headers, new EdgeSide(offered, accepted, released))
+                .subscribe(null, accepted::tryEmitError, accepted::tryEmitEmpty);
+        return accepted.asMono()
+                .flatMap(edge -> webSocketService.handleRequest(normalizedProtocols(exchange, offered),
+                        new ClientSide(edge, released)))
+                .doOnError(error -> released.tryEmitEmpty())
+                .doOnCancel(() -> {
+                    released.tryEmitEmpty();
+                    connection.dispose();
+                });
+    }
+
+    private static boolean isHandshake(ServerHttpRequest request) {
+        return HttpMethod.GET.equals(request.getMethod())
+                && "websocket".equalsIgnoreCase(request.getHeaders().getUpgrade());
+    }
+
+    /** Browsers send {@code chat.v1, bearer.<jwt>}: split on commas, trimmed, order kept. */
+    private static List<String> offeredProtocols(HttpHeaders headers) {
+        return headers.getValuesAsList(WebsocketRoutingFilter.SEC_WEBSOCKET_PROTOCOL).stream()
+                .flatMap(value -> List.of(StringUtils.tokenizeToStringArray(value, ",")).stream())
+                .toList();
+    }
+
+    /**
+     * The client's headers as the HTTP routes relay them (hop-by-hop headers removed,
+     * forwarding headers added), minus {@code Host} and the {@code Sec-WebSocket-*}
+     * headers: the upstream handshake has its own key, and the protocols go in it.
+     */
+    private HttpHeaders upstreamHeaders(ServerWebExchange exchange) {
+        if (headersFilters == null) {
+            // resolved on first use, as Spring Cloud Gateway does: the filters are beans that may depend on routes
+            headersFilters = headersFiltersProvider.getIfAvailable(List::of);
+        }
+        HttpHeaders filtered = HttpHeadersFilter.filterRequest(headersFilters, exchange);
+        HttpHeaders headers = new HttpHeaders();
+        filtered.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.equals("host") && !lower.startsWith("sec-websocket")) {
+                headers.addAll(name, values);
+            }
+        });
+        return headers;
+    }
+
+    /** The upstream session: hands the accepted session out and holds it until the bridge releases it. */
+    private static final class EdgeSide implements WebSocketHandler {
+
+        private final List<String> offered;
+        private final Sinks.One<WebSocketSession> accepted;
+        private final Sinks.Empty<Void> released;
+
+        EdgeSide(List<String> offered, Sinks.One<WebSocketSession> accepted, Sinks.Empty<Void> released) {
+            this.offered = offered;
+            this.accepted = accepted;
+            this.released = released;
+        }
+
+        @Override
+        public List<String> getSubProtocols() {
+            return offered;
+        }
+
+        @Override
+        public Mono<Void> handle(WebSocketSession edge) {
+            accepted.tryEmitValue(edge);
+            return released.asMono();
+        }
+    }
+
+    /**
+     * Spring's handshake service splits the protocol header on commas without trimming, so
+     * {@code bearer.x, chat.v1} would not match {@code chat.v1}: hand it a normalized list.
+     */
+    private static ServerWebExchange normalizedProtocols(ServerWebExchange exchange, List<String> offered) {
+        if (offered.isEmpty()) {
+            return exchange;
+        }
+        return exchange.mutate()
+                .request(request -> request.headers(headers -> headers.set(
+                        WebsocketRoutingFilter.SEC_WEBSOCKET_PROTOCOL, String.join(",", offered))))
+                .build();
+    }
+
+    /** The client session: relays frames both ways and ends both sessions when either ends. */
+    private static final class ClientSide implements WebSocketHandler {
+
+        private final WebSocketSession edge;
+        private final String selected;
+        private final Sinks.Empty<Void> released;
+
+        /** Offers the client exactly the subprotocol the edge selected, or none if it selected none. */
+        ClientSide(WebSocketSession edge, Sinks.Empty<Void> released) {
+            this.edge = edge;
+            this.selected = edge.getHandshakeInfo().getSubProtocol();
+            this.released = released;
+        }
+
+        @Override
+        public List<String> getSubProtocols() {
+            return selected == null ? List.of() : List.of(selected);
+        }
+
+        @Override
+        public Mono<Void> handle(WebSocketSession client) {
+            // The close watchers are subscribed before the relays: when the edge closes, its
+            // status is known before Reactor Netty cancels the relay reading from the client,
+            // and a cancelled read closes the client without a status (1005) unless a close
+            // frame was already sent.
+            return Mono.when(closeOnClose(edge, client), closeOnClose(client, edge), relay(client, edge), relay(edge, client))
+                    .doFinally(signal -> released.tryEmitEmpty());
+        }
+
+        /** When {@code from} closes, closes {@code to} with the same status (4001, 4003, 4008, 1001, ...). */
+        private static Mono<Void> closeOnClose(WebSocketSession from, WebSocketSession to) {
+            return from.closeStatus()
+                    .defaultIfEmpty(CloseStatus.GOING_AWAY)
+                    .flatMap(status -> to.close(relayable(status)))
+                    .onErrorResume(error -> Mono.empty());
+        }
+
+        /** Frames from one side to the other until either side ends. */
+        private static Mono<Void> relay(WebSocketSession from, WebSocketSession to) {
+            // retain: the inbound buffer is released once read, the outbound write releases it again
+            return to.send(from.receive().doOnNext(WebSocketMessage::retain))
+                    .onErrorResume(error -> {
+                        log.debug("WebSocket relay {} -> {} ended: {}", from.getId(), to.getId(), error.toString());
+                        return Mono.empty();
+                    });
+        }
+
+        /** 1005, 1006 and 1015 describe a close; they may not be sent in a close frame. */
+        private static CloseStatus relayable(CloseStatus status) {
+            int code = status.getCode();
+            if (code == 1005 || code == 1006 || code == 1015 || code < 1000 || code >= 5000) {
+                return CloseStatus.GOING_AWAY;
+            }
+            return status;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.parley.chat.kit.problem;
+
+import java.nio.charset.StandardCharsets;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Problem details written by filters (security, routing), which run before any handler
+ * and so before the {@link ProblemHandler}. The details are fixed strings: no client input
+ * is echoed.
+ */
+public final class ProblemResponses {
+
+    private ProblemResponses() {
+    }
+
+    public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String slug, String detail) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            response.getHeaders().set("WWW-Authenticate", "Bearer");
+        }
+        String json = "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
+    }
+}
