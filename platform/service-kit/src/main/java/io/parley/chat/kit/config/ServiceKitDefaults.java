@@ -30,6 +30,8 @@ public class ServiceKitDefaults implements EnvironmentPostProcessor {
                 Map.entry("spring.webflux.problemdetails.enabled", "true"),
                 Map.entry("spring.http.codecs.max-in-memory-size", "64KB"),
                 Map.entry("server.shutdown", "graceful"),
+                // topic creation at startup must not hold a service back for 30 s when Kafka is still starting
+                Map.entry("spring.kafka.admin.operation-timeout", "5s"),
                 Map.entry("spring.threads.virtual.enabled", "false"));
         environment.getPropertySources().addLast(new MapPropertySource("serviceKitDefaults", defaults));
     }

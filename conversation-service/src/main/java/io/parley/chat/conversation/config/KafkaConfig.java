@@ -1,0 +1,25 @@
+package io.parley.chat.conversation.config;
+
+import java.time.Duration;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+import io.parley.chat.contracts.events.Topics;
+
+@Configuration(proxyBeanMethods = false)
+class KafkaConfig {
+
+    /** Seven days: consumers that were down that long rebuild from this service, not from the topic. */
+    @Bean
+    NewTopic conversationsTopic() {
+        return TopicBuilder.name(Topics.CONVERSATIONS)
+                .partitions(4)
+                .replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
+                .build();
+    }
+}

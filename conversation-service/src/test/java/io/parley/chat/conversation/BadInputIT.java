@@ -1,0 +1,138 @@
+package io.parley.chat.conversation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.parley.chat.testkit.TestInfrastructure;
+import io.parley.chat.testkit.TestTokens;
+
+/** Bad input gets a 4xx problem detail that says what is wrong, never a 5xx. */
+class BadInputIT extends RunningService {
+
+    final String tenant = unique("t");
+    final String alice = unique("alice");
+
+    @Test
+    void unknownTypeIsRejected() {
+        invalid(post(token(alice, tenant), Map.of("type", "SECRET", "title", "x")), "type");
+    }
+
+    @Test
+    void missingTypeIsRejected() {
+        invalid(post(token(alice, tenant), Map.of("title", "x")), "type");
+    }
+
+    @Test
+    void moreThan256MembersAreRejected() {
+        List<String> members = IntStream.rangeClosed(1, 257).mapToObj(i -> "u" + i).toList();
+        invalid(post(token(alice, tenant), Map.of("type", "GROUP", "title", "big", "memberIds", members)), "memberIds");
+    }
+
+    @Test
+    void titleLongerThan128CharactersIsRejected() {
+        invalid(post(token(alice, tenant), group("x".repeat(129), unique("b"))), "title");
+    }
+
+    @Test
+    void groupWithoutTitleIsRejected() {
+        invalid(post(token(alice, tenant), Map.of("type", "GROUP", "memberIds", List.of(unique("b")))), "title");
+        invalid(post(token(alice, tenant), group("   ", unique("b"))), "title");
+    }
+
+    @Test
+    void titleWithControlCharactersIsRejected() {
+        invalid(post(token(alice, tenant), group("bell\u0007", unique("b"))), "title");
+    }
+
+    @Test
+    void duplicateMemberIdsAreRejected() {
+        String bob = unique("bob");
+        invalid(post(token(alice, tenant), group("dup", bob, bob)), "memberIds");
+    }
+
+    @Test
+    void malformedMemberIdsAreRejected() {
+        invalid(post(token(alice, tenant), group("bad", "has space")), "memberIds[0]");
+        invalid(post(token(alice, tenant), group("bad", "x".repeat(65))), "memberIds[0]");
+        invalid(post(token(alice, tenant), group("bad", "")), "memberIds[0]");
+        invalid(post(token(alice, tenant), Map.of("type", "GROUP", "title", "bad",
+                "memberIds", Collections.singletonList(null))), "memberIds[0]");
+    }
+
+    @Test
+    void malformedConversationIdInPathIsRejected() {
+        problem(get(token(alice, tenant), "/api/v1/conversations/" + "x".repeat(65)), 400);
+        problem(get(token(alice, tenant), "/internal/v1/conversations/bad!id/membership"), 400);
+    }
+
+    @Test
+    void limitOutOfRangeIsRejected() {
+        problem(get(token(alice, tenant), "/api/v1/conversations?limit=0"), 400);
+        problem(get(token(alice, tenant), "/api/v1/conversations?limit=201"), 400);
+        problem(get(token(alice, tenant), "/api/v1/conversations?limit=lots"), 400);
+    }
+
+    @Test
+    void malformedJsonIsRejected() {
+        problem(raw(token(alice, tenant), "{\"type\": \"GROUP\", "), 400);
+        problem(raw(token(alice, tenant), "[1, 2]"), 400);
+        problem(raw(token(alice, tenant), "{\"type\": \"GROUP\", \"title\": \"t\", \"memberIds\": \"bob\"}"), 400);
+    }
+
+    @Test
+    void oversizedBodyIsRejected() {
+        problem(raw(token(alice, tenant), "{\"type\":\"GROUP\",\"title\":\"" + "x".repeat(70_000) + "\"}"), 413);
+    }
+
+    @Test
+    void requestWithoutTokenIsUnauthorized() {
+        problem(http.post().uri("/api/v1/conversations").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(group("x")).exchange(), 401);
+        problem(http.get().uri("/internal/v1/conversations/abc/membership").exchange(), 401);
+    }
+
+    @Test
+    void tokenSignedByForeignKeyIsUnauthorized() {
+        String forged = TestTokens.sign(TestTokens.generateKey(),
+                TestTokens.claims(alice, tenant, Instant.now(), Duration.ofMinutes(5)).build());
+        problem(post(forged, group("x")), 401);
+    }
+
+    @Test
+    void expiredTokenIsUnauthorized() {
+        String expired = TestInfrastructure.tokens().sign(
+                TestTokens.claims(alice, tenant, Instant.now().minus(Duration.ofHours(1)), Duration.ofMinutes(5)).build());
+        problem(get(expired, "/api/v1/conversations"), 401);
+    }
+
+    private WebTestClient.ResponseSpec raw(String token, String body) {
+        return http.post().uri("/api/v1/conversations")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)
+                .exchange();
+    }
+
+    private static void invalid(WebTestClient.ResponseSpec response, String field) {
+        problem(response, 400).jsonPath("$.errors['" + field + "']").isNotEmpty();
+    }
+
+    private static WebTestClient.BodyContentSpec problem(WebTestClient.ResponseSpec response, int status) {
+        return response.expectStatus().isEqualTo(status)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(status)
+                .jsonPath("$.type").value(type -> org.assertj.core.api.Assertions.assertThat((String) type)
+                        .startsWith("https://parley.dev/problems/"))
+                .jsonPath("$.detail").isNotEmpty();
+    }
+}
