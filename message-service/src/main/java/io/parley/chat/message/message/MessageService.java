@@ -51,6 +51,10 @@ public class MessageService {
         this.properties = properties;
         this.bodyRules = new BodyRules(properties.bodyMaxLength());
         this.metrics = metrics;
+        // every outcome is a series from the start, so rates and alerts see 0 rather than nothing
+        for (String result : new String[] {"created", "repeat", "refused"}) {
+            metrics.counter("chat.messages.sent", "result", result);
+        }
     }
 
     public Mono<SendResult> send(ChatPrincipal sender, String conversationId, String clientMsgId, String rawBody) {

@@ -1,0 +1,77 @@
+package io.parley.chat.system;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The public REST API as a client sees it through the gateway. */
+final class Api {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+
+    Api(String gatewayUrl) {
+        this.base = gatewayUrl;
+    }
+
+    record User(String id, String token) {
+    }
+
+    record Reply(int status, String contentType, JsonNode body) {
+    }
+
+    /** Registers a new user in the seeded tenant and logs in. */
+    User newUser(String name) throws Exception {
+        String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String password = "pw-" + UUID.randomUUID();
+        Reply registered = call("POST", "/api/v1/auth/register", null, Map.of("tenant", "default",
+                "username", username, "password", password, "displayName", name));
+        expect(registered, 201);
+        Reply login = call("POST", "/api/v1/auth/login", null, Map.of("tenant", "default",
+                "username", username, "password", password));
+        expect(login, 200);
+        return new User(registered.body().get("id").asString(), login.body().get("accessToken").asString());
+    }
+
+    String createGroup(User owner, List<String> memberIds) throws Exception {
+        Reply created = call("POST", "/api/v1/conversations", owner.token(),
+                Map.of("type", "GROUP", "title", "system test", "memberIds", memberIds));
+        expect(created, 201);
+        return created.body().get("id").asString();
+    }
+
+    Reply call(String method, String path, String token, Object body) throws IOException, InterruptedException {
+        return raw(method, path, token, body == null ? null : JSON.writeValueAsString(body));
+    }
+
+    Reply raw(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json);
+    }
+
+    static void expect(Reply reply, int status) {
+        if (reply.status() != status) {
+            throw new AssertionError("expected " + status + " but was " + reply.status() + ": " + reply.body());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.parley.chat.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.parley.chat.cluster.LocalCluster;
+import io.parley.chat.testkit.ChatSocket;
+import io.parley.chat.testkit.ChatSocket.Auth;
+import io.parley.chat.testkit.TestTokens;
+import tools.jackson.databind.JsonNode;
+
+/** Bad input on the slice, through the gateway: a clear 4xx problem or an error frame, never a 5xx, nothing stored. */
+class BadInputIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static LocalCluster cluster;
+    static Api api;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = TestCluster.get();
+        api = new Api(cluster.gatewayUrl());
+    }
+
+    @Test
+    void restRejectsBadRequestsWithProblemDetailsAndStoresNothing() throws Exception {
+        Api.User alice = api.newUser("alice");
+        Api.User mallory = api.newUser("mallory");
+        String conversation = api.createGroup(alice, List.of());
+        String messages = "/api/v1/conversations/" + conversation + "/messages";
+        String foreignToken = TestTokens.sign(TestTokens.generateKey(),
+                TestTokens.claims(alice.id(), "any", Instant.now(), Duration.ofMinutes(5)).build());
+
+        problem(api.raw("POST", messages, null, "{\"clientMsgId\":\"a\",\"body\":\"hi\"}"), 401);
+        problem(api.raw("POST", messages, foreignToken, "{\"clientMsgId\":\"a\",\"body\":\"hi\"}"), 401);
+        problem(api.raw("POST", messages, alice.token(), "{not json"), 400);
+        problem(api.raw("POST", messages, alice.token(), "{\"body\":\"no id\"}"), 400);
+        problem(api.raw("POST", messages, alice.token(), "{\"clientMsgId\":\"a\"}"), 400);
+        problem(api.raw("POST", messages, alice.token(),
+                "{\"clientMsgId\":\"a\",\"body\":\"" + "x".repeat(70_000) + "\"}"), 413);
+        problem(api.raw("POST", messages, mallory.token(), "{\"clientMsgId\":\"a\",\"body\":\"let me in\"}"), 404);
+        problem(api.raw("POST", "/api/v1/conversations", alice.token(), "{\"type\":\"NOPE\",\"title\":\"t\"}"), 400);
+        problem(api.raw("POST", "/api/v1/auth/register", null, "{\"tenant\":\"default\"}"), 400);
+        problem(api.raw("GET", "/internal/v1/conversations/" + conversation + "/membership", alice.token(), null), 404);
+
+        Api.Reply history = api.call("GET", messages + "?afterSeq=0", alice.token(), null);
+        Api.expect(history, 200);
+        assertThat(history.body().get("messages")).isEmpty();
+    }
+
+    @Test
+    void webSocketAnswersBadFramesAndNonMembersWithErrorFrames() throws Exception {
+        Api.User alice = api.newUser("alice");
+        Api.User mallory = api.newUser("mallory");
+        String conversation = api.createGroup(alice, List.of());
+        try (ChatSocket socket = ChatSocket.connect(cluster.gatewayWebSocketUrl(), mallory.token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send("{\"type\":\"send\",\"id\":\"x1\",\"conversationId\":\"" + conversation
+                    + "\",\"clientMsgId\":\"m1\",\"body\":\"let me in\"}");
+            socket.send("{\"type\":\"subscribe\",\"id\":\"x2\",\"conversationId\":\"" + conversation + "\",\"afterSeq\":0}");
+            socket.send("[1,2,3]");
+            assertThat(error(socket, "x1").path("code").asString()).isEqualTo("not_found");
+            assertThat(error(socket, "x2").path("code").asString()).isEqualTo("not_found");
+            socket.await(f -> f.path("type").asString().equals("error") && f.path("id").isNull()
+                    && f.path("code").asString().equals("invalid"), WAIT);
+            socket.send(Map.of("type", "ping", "id", "alive"));
+            socket.await(f -> "alive".equals(f.path("id").asString()), WAIT);
+        }
+        try (ChatSocket anonymous = ChatSocket.connect(cluster.gatewayWebSocketUrl(), null, Auth.NONE)) {
+            assertThatThrownBy(() -> anonymous.awaitOpen(WAIT)).hasMessageContaining("401");
+        }
+        Api.Reply history = api.call("GET", "/api/v1/conversations/" + conversation + "/messages", alice.token(), null);
+        assertThat(history.body().get("messages")).isEmpty();
+    }
+
+    @Test
+    void everyServiceIsReadyAndExposesItsMetrics() throws Exception {
+        for (String service : LocalCluster.SERVICES) {
+            Api direct = new Api("http://127.0.0.1:" + cluster.port(service));
+            Api.expect(direct.call("GET", "/actuator/health/liveness", null, null), 200);
+            Api.expect(direct.call("GET", "/actuator/health/readiness", null, null), 200);
+        }
+        assertThat(scrape("realtime-edge")).contains("chat_ws_connections", "chat_send_duration_seconds_bucket",
+                "chat_delivery_latency_seconds_bucket", "chat_fanout_deliveries_total");
+        assertThat(scrape("message-service")).contains("chat_outbox_unpublished", "chat_messages_sent_total");
+    }
+
+    private static String scrape(String service) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + cluster.port(service) + "/actuator/prometheus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static JsonNode error(ChatSocket socket, String id) throws InterruptedException {
+        JsonNode frame = socket.await(f -> id.equals(f.path("id").asString()), WAIT);
+        assertThat(frame.path("type").asString()).as(frame.toString()).isEqualTo("error");
+        return frame;
+    }
+
+    private static void problem(Api.Reply reply, int status) {
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(status);
+        assertThat(reply.contentType()).as(reply.body().toString()).startsWith("application/problem+json");
+        assertThat(reply.body().path("type").asString()).startsWith("https://parley.dev/problems/");
+        assertThat(reply.body().path("detail").asString()).isNotBlank();
+    }
+}
