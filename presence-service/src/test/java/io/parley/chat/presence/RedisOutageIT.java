@@ -5,7 +5,7 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import io.parley.chat.testkit.EmbeddedRedis;
+import io.parley.chat.testkit.RedisEndpoint;
 import io.parley.chat.testkit.TestInfrastructure;
 
 /** Presence is soft state: while Redis is down, reads say unknown and writes still succeed. */
@@ -16,7 +16,7 @@ class RedisOutageIT extends RunningService {
         String tenant = unique("t");
         String alice = unique("alice");
         String token = token(alice, tenant);
-        EmbeddedRedis redis = TestInfrastructure.redis();
+        RedisEndpoint redis = TestInfrastructure.redis();
         connect(token, "s0").expectStatus().isNoContent();
         presence(token, alice).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("online");
 

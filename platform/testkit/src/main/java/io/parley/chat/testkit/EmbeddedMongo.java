@@ -15,7 +15,7 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * over TCP. In memory for tests; on an H2 file for the local run, so data survives a
  * restart. It has no transactions and no text search: the services use neither.
  */
-public final class EmbeddedMongo implements AutoCloseable {
+public final class EmbeddedMongo implements AutoCloseable, MongoEndpoint {
 
     private final MongoServer server;
     private final InetSocketAddress address;
@@ -43,6 +43,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
 
     /** A connection string for the given database. */
+    @Override
     public String uri(String database) {
         return "mongodb://127.0.0.1:" + address.getPort() + "/" + database;
     }

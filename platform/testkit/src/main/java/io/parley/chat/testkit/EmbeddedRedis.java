@@ -10,7 +10,7 @@ import redis.embedded.RedisServer;
  * A real redis-server process: the binary bundled by embedded-redis (6.2). Presence
  * is soft state, so no snapshot is written.
  */
-public final class EmbeddedRedis implements AutoCloseable {
+public final class EmbeddedRedis implements AutoCloseable, RedisEndpoint {
 
     private final RedisServer server;
     private final int port;
@@ -38,10 +38,12 @@ public final class EmbeddedRedis implements AutoCloseable {
         return redis;
     }
 
+    @Override
     public int port() {
         return port;
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
     }
@@ -50,11 +52,13 @@ public final class EmbeddedRedis implements AutoCloseable {
         return server.isActive();
     }
 
+    @Override
     public void stop() {
         close();
     }
 
     /** Starts the same server again on the same port, for outage tests. */
+    @Override
     public void restart() throws IOException {
         server.start();
     }

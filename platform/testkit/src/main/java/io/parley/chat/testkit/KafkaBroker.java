@@ -23,7 +23,7 @@ import org.apache.kafka.common.Uuid;
  * port when one is wanted, a log directory that survives a restart, and a memory
  * figure of its own; the parent stops it on {@link #close()} and from a shutdown hook.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable, KafkaEndpoint {
 
     private final Path dir;
     private final int port;
@@ -66,6 +66,7 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }

@@ -58,7 +58,7 @@ class InfrastructureIT {
 
     @Test
     void redisServerAnswers() throws Exception {
-        EmbeddedRedis redis = TestInfrastructure.redis();
+        RedisEndpoint redis = TestInfrastructure.redis();
         try (var socket = new java.net.Socket(redis.host(), redis.port())) {
             socket.getOutputStream().write("PING\r\n".getBytes());
             byte[] reply = new byte[7];
