@@ -3,7 +3,7 @@ package io.parley.chat.message;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.text.ParseException;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,7 +20,7 @@ final class MembershipStub implements AutoCloseable {
 
     private static final Pattern PATH = Pattern.compile("/internal/v1/conversations/([^/]+)/membership");
 
-    private final Set<String> members = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> roles = new ConcurrentHashMap<>();
     private final HttpServer server;
 
     MembershipStub() throws IOException {
@@ -28,15 +28,26 @@ final class MembershipStub implements AutoCloseable {
         server.createContext("/internal/v1/conversations/", exchange -> {
             Matcher m = PATH.matcher(exchange.getRequestURI().getPath());
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
-            int status = m.matches() && auth != null && members.contains(caller(auth) + "/" + m.group(1)) ? 200 : 404;
-            exchange.sendResponseHeaders(status, -1);
+            String role = m.matches() && auth != null ? roles.get(caller(auth) + "/" + m.group(1)) : null;
+            if (role == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                byte[] body = ("{\"conversationId\":\"" + m.group(1) + "\",\"role\":\"" + role + "\"}").getBytes();
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
             exchange.close();
         });
         server.start();
     }
 
     void addMember(String tenantId, String conversationId, String userId) {
-        members.add(tenantId + "/" + userId + "/" + conversationId);
+        addMember(tenantId, conversationId, userId, "member");
+    }
+
+    void addMember(String tenantId, String conversationId, String userId, String role) {
+        roles.put(tenantId + "/" + userId + "/" + conversationId, role);
     }
 
     String url() {

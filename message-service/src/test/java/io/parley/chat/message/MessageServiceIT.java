@@ -32,42 +32,7 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class MessageServiceIT {
-
-    private static final String TENANT = "t1";
-    private static final MembershipStub membership = startStub();
-    private static final JsonMapper json = JsonMapper.builder().build();
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient http;
-    String conversation;
-    String alice;
-    String aliceToken;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.mongodb.uri", () -> TestInfrastructure.mongo().uri("message"));
-        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
-        registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
-        registry.add("chat.message.conversation-service-url", membership::url);
-    }
-
-    @AfterAll
-    static void stopStub() {
-        membership.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
-        conversation = "c-" + UUID.randomUUID();
-        alice = "alice-" + UUID.randomUUID();
-        aliceToken = TestInfrastructure.tokens().mint(alice, TENANT);
-        membership.addMember(TENANT, conversation, alice);
-    }
+class MessageServiceIT extends RunningService {
 
     @Test
     void storesMessagesWithDenseSeqAndReturnsThemInHistory() {
@@ -207,67 +172,5 @@ class MessageServiceIT {
         JsonNode forward = history(aliceToken, "afterSeq=1&limit=3");
         assertThat(seqs(forward)).containsExactly(2L, 3L, 4L);
         assertThat(forward.get("hasMore").asBoolean()).isTrue();
-    }
-
-    private JsonNode send(String token, String conversationId, String clientMsgId, String text, HttpStatus expected) {
-        byte[] response = post(token, conversationId, body(clientMsgId, text)).exchange()
-                .expectStatus().isEqualTo(expected)
-                .expectBody().returnResult().getResponseBody();
-        return json.readTree(response);
-    }
-
-    private reactor.core.publisher.Mono<Long> sendAsync(String token, String clientMsgId) {
-        return org.springframework.web.reactive.function.client.WebClient.create("http://localhost:" + port)
-                .post().uri("/api/v1/conversations/{id}/messages", conversation)
-                .header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body(clientMsgId, "retry storm"))
-                .retrieve().bodyToMono(String.class)
-                .map(s -> json.readTree(s).get("seq").asLong());
-    }
-
-    private WebTestClient.RequestHeadersSpec<?> post(String token, String conversationId, String rawJson) {
-        return http.post().uri("/api/v1/conversations/{id}/messages", conversationId)
-                .header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(rawJson);
-    }
-
-    private JsonNode history(String token, String query) {
-        byte[] body = http.get().uri("/api/v1/conversations/" + conversation + "/messages?" + query)
-                .header("Authorization", "Bearer " + token)
-                .exchange().expectStatus().isOk()
-                .expectBody().returnResult().getResponseBody();
-        return json.readTree(body);
-    }
-
-    private static void problem(WebTestClient.RequestHeadersSpec<?> request, HttpStatus status) {
-        var result = request.exchange().expectBody().returnResult();
-        String body = result.getResponseBody() == null ? "" : new String(result.getResponseBody());
-        assertThat(result.getStatus().value()).as(body).isEqualTo(status.value());
-        assertThat(result.getResponseHeaders().getContentType()).as(body).isNotNull()
-                .matches(MediaType.APPLICATION_PROBLEM_JSON::isCompatibleWith);
-        JsonNode problem = json.readTree(body);
-        assertThat(problem.path("type").asString()).as(body).startsWith("https://parley.dev/problems/");
-        assertThat(problem.path("status").asInt()).as(body).isEqualTo(status.value());
-        assertThat(problem.path("detail").asString()).as(body).isNotBlank();
-    }
-
-    private static List<Long> seqs(JsonNode history) {
-        List<Long> seqs = new ArrayList<>();
-        history.get("messages").forEach(m -> seqs.add(m.get("seq").asLong()));
-        return seqs;
-    }
-
-    private static String body(String clientMsgId, String text) {
-        return json.writeValueAsString(Map.of("clientMsgId", clientMsgId, "body", text));
-    }
-
-    private static MembershipStub startStub() {
-        try {
-            return new MembershipStub();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -32,7 +32,7 @@ public class MembershipClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final WebClient http;
-    private final AsyncCache<Key, Boolean> members;
+    private final AsyncCache<Key, String> members;
 
     MembershipClient(WebClient.Builder builder, MessageProperties properties) {
         this.http = builder.baseUrl(properties.conversationServiceUrl().toString()).build();
@@ -42,12 +42,11 @@ public class MembershipClient {
                 .buildAsync();
     }
 
-    /** Completes empty when the caller is a member; fails with ConversationNotFound otherwise. */
-    public Mono<Void> requireMember(ChatPrincipal caller, String conversationId) {
+    /** The caller's role in the conversation; fails with ConversationNotFound when not a member. */
+    public Mono<String> roleOf(ChatPrincipal caller, String conversationId) {
         Key key = new Key(caller.tenantId(), conversationId, caller.userId());
         return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
-                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
-                .then();
+                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause);
     }
 
     /** Forgets cached answers for a conversation, for every user or one. */
@@ -56,14 +55,14 @@ public class MembershipClient {
                 && k.tenantId().equals(tenantId) && (userId == null || k.userId().equals(userId)));
     }
 
-    private Mono<Boolean> fetch(ChatPrincipal caller, String conversationId) {
+    private Mono<String> fetch(ChatPrincipal caller, String conversationId) {
         return http.get().uri("/internal/v1/conversations/{id}/membership", conversationId)
                 .header(HttpHeaders.AUTHORIZATION, caller.bearer())
                 .retrieve()
-                .toBodilessEntity()
+                .bodyToMono(Membership.class)
                 .timeout(TIMEOUT)
                 .retryWhen(Retry.backoff(2, Duration.ofMillis(50)).filter(MembershipClient::transientFailure))
-                .thenReturn(Boolean.TRUE)
+                .map(membership -> membership.role() == null ? "member" : membership.role())
                 .onErrorMap(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
                         || e.getStatusCode() == HttpStatus.FORBIDDEN ? new ConversationNotFound(conversationId)
                         : new MembershipUnavailable())
@@ -77,5 +76,8 @@ public class MembershipClient {
     }
 
     record Key(String tenantId, String conversationId, String userId) {
+    }
+
+    record Membership(String conversationId, String userId, String role) {
     }
 }

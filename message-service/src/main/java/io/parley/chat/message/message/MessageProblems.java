@@ -19,6 +19,20 @@ public final class MessageProblems {
         }
     }
 
+    public static final class MessageNotFound extends ChatProblem {
+        public MessageNotFound(String conversationId, long seq) {
+            super(HttpStatus.NOT_FOUND, "message-not-found", "No message at seq " + seq + " in " + conversationId
+                    + " (it may have been deleted).");
+        }
+    }
+
+    /** Only the sender edits; the sender, an owner or an admin deletes. */
+    public static final class NotYourMessage extends ChatProblem {
+        public NotYourMessage(long seq) {
+            super(HttpStatus.FORBIDDEN, "not-your-message", "The message at seq " + seq + " is not yours to change.");
+        }
+    }
+
     public static final class InvalidMessage extends ChatProblem {
         public InvalidMessage(String field, String reason) {
             super(HttpStatus.BAD_REQUEST, "validation", "Invalid fields: " + field + ".", Map.of("errors", Map.of(field, reason)));

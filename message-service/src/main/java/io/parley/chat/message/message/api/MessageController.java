@@ -6,7 +6,9 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -58,6 +60,23 @@ class MessageController {
         return messages.history(caller, conversationId, afterSeq, beforeSeq, limit)
                 .map(page -> new HistoryView(conversationId, page.messages().stream().map(MessageView::of).toList(),
                         page.hasMore()));
+    }
+
+    /** Edits the caller's own message; answers with the edit entry (its own seq). */
+    @PatchMapping("/{seq}")
+    Mono<MessageView> edit(ChatPrincipal caller, @PathVariable @Pattern(regexp = ID_PATTERN) String conversationId,
+                           @PathVariable @Min(1) long seq, @Valid @RequestBody EditRequest request) {
+        return messages.edit(caller, conversationId, seq, request.body()).map(MessageView::of);
+    }
+
+    /** Deletes a message (own, or any as owner/admin); answers with the delete entry (its own seq). */
+    @DeleteMapping("/{seq}")
+    Mono<MessageView> delete(ChatPrincipal caller, @PathVariable @Pattern(regexp = ID_PATTERN) String conversationId,
+                             @PathVariable @Min(1) long seq) {
+        return messages.delete(caller, conversationId, seq).map(MessageView::of);
+    }
+
+    record EditRequest(@NotNull String body) {
     }
 
     record SendRequest(

@@ -1,7 +1,10 @@
 package io.parley.chat.message.message.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -16,6 +19,7 @@ import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.message.message.Message;
 import io.parley.chat.message.message.persistence.MessageStore;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,9 +32,13 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class MessagePublisher {
 
+    /** After a failed publish, sends stop waiting for Kafka this long and leave publishing to the sweeper. */
+    private static final Duration BACKOFF_AFTER_FAILURE = Duration.ofSeconds(5);
+
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper json;
     private final MessageStore store;
+    private final AtomicLong failingUntil = new AtomicLong(System.nanoTime());
 
     MessagePublisher(KafkaTemplate<String, String> kafka, JsonMapper json, MessageStore store) {
         this.kafka = kafka;
@@ -38,22 +46,38 @@ public class MessagePublisher {
         this.store = store;
     }
 
-    /** Sends the event and marks the entry published; fails if Kafka does not acknowledge within {@code timeout}. */
+    /**
+     * Sends the event and marks the entry published; fails if Kafka does not acknowledge
+     * within {@code timeout}. The producer's send can block while it has no metadata
+     * (Kafka down), so it runs off the event loop.
+     */
     public Mono<Message> publish(Message message, Duration timeout) {
         String value = json.writeValueAsString(toEvent(message));
         return Mono.fromFuture(() -> kafka.send(Topics.MESSAGES, message.conversationId(), value))
+                .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout)
-                .then(store.markPublished(message.messageId()))
+                .doOnError(e -> failingUntil.set(System.nanoTime() + BACKOFF_AFTER_FAILURE.toNanos()))
+                .then(store.markPublished(message.entryId()))
                 .thenReturn(message);
     }
 
+    /**
+     * Whether a send should try to publish before answering. While Kafka has just failed,
+     * answering at once (the message is stored) beats making every sender wait for a
+     * timeout; the sweeper publishes what was stored meanwhile.
+     */
+    public boolean available() {
+        return System.nanoTime() - failingUntil.get() >= 0;
+    }
+
+    /** A tombstone travels as a MessageDeleted without a messageId: a seq that holds nothing. */
     static MessageEvent toEvent(Message m) {
         MessageEvent.Type type = switch (m.event()) {
-            case "edited" -> MessageEvent.Type.MessageEdited;
-            case "deleted", Message.TOMBSTONE -> MessageEvent.Type.MessageDeleted;
+            case Message.EDITED -> MessageEvent.Type.MessageEdited;
+            case Message.DELETED, Message.TOMBSTONE -> MessageEvent.Type.MessageDeleted;
             default -> MessageEvent.Type.MessageCreated;
         };
-        return new MessageEvent(UUID.nameUUIDFromBytes((m.messageId() + ":" + m.seq()).getBytes()).toString(), type,
+        return new MessageEvent(UUID.nameUUIDFromBytes(m.entryId().getBytes(StandardCharsets.UTF_8)).toString(), type,
                 m.tenantId(), m.conversationId(), m.seq(), m.messageId(), m.senderId(), m.clientMsgId(), m.body(),
                 m.createdAt(), m.editedAt());
     }

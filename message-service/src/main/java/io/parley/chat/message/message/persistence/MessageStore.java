@@ -50,18 +50,50 @@ public class MessageStore implements SmartInitializingSingleton {
                 ops.createIndex(new Index().on("conversationId", Sort.Direction.ASC).on("senderId", Sort.Direction.ASC)
                         .on("clientMsgId", Sort.Direction.ASC).unique().named("idempotency_key")),
                 ops.createIndex(new Index().on("published", Sort.Direction.ASC).on("createdAt", Sort.Direction.ASC)
-                        .named("unpublished")))
+                        .named("unpublished")),
+                mongo.indexOps(COUNTERS).createIndex(new Index().on("dirty", Sort.Direction.ASC).named("dirty")))
                 .block();
     }
 
     /**
      * Takes the next sequence number of a conversation: one atomic {@code $inc} on its
      * counter document, so concurrent senders on any replica never get the same number.
+     * The counter is marked dirty: the hole sweeper will check that every number it handed
+     * out gets an entry.
      */
-    public Mono<Long> nextSeq(String conversationId) {
-        return mongo.findAndModify(Query.query(where("_id").is(conversationId)), new Update().inc("seq", 1L),
+    public Mono<Long> nextSeq(String conversationId, String tenantId) {
+        return mongo.findAndModify(Query.query(where("_id").is(conversationId)),
+                        new Update().inc("seq", 1L).set("tenantId", tenantId).set("dirty", true),
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
                 .map(counter -> ((Number) counter.get("seq")).longValue());
+    }
+
+    /** Counters that handed out numbers not yet checked for holes. */
+    public Flux<SeqCounter> dirtyCounters(int limit) {
+        return mongo.find(Query.query(where("dirty").is(true)).limit(limit), Document.class, COUNTERS)
+                .map(SeqCounter::of);
+    }
+
+    /** Starts a grace period: numbers up to {@code seq} are checked once it has passed. */
+    public Mono<Void> checkpoint(String conversationId, long checkedSeq, long seq, Instant at) {
+        return mongo.updateFirst(Query.query(where("_id").is(conversationId)),
+                Update.update("checkedSeq", checkedSeq).set("checkpointSeq", seq).set("checkpointAt", at),
+                COUNTERS).then();
+    }
+
+    /** Clears the dirty mark, unless a number was handed out since {@code seq} was read. */
+    public Mono<Void> markChecked(String conversationId, long seq) {
+        return mongo.updateFirst(Query.query(where("_id").is(conversationId).and("seq").is(seq)),
+                Update.update("dirty", false).set("checkedSeq", seq).unset("checkpointSeq").unset("checkpointAt"),
+                COUNTERS).then();
+    }
+
+    /** The seqs that have an entry in {@code (after, upTo]}. */
+    public Flux<Long> storedSeqs(String conversationId, long after, long upTo) {
+        Query query = Query.query(new Criteria().andOperator(where("conversationId").is(conversationId),
+                where("seq").gt(after), where("seq").lte(upTo)));
+        query.fields().include("seq");
+        return mongo.find(query, Document.class, MESSAGES).map(d -> ((Number) d.get("seq")).longValue());
     }
 
     /**
@@ -86,6 +118,25 @@ public class MessageStore implements SmartInitializingSingleton {
     /** Inserts an entry; a taken seq or a repeated idempotency key fails with DuplicateKeyException. */
     public Mono<Message> insert(Message message) {
         return mongo.insert(MessageDocument.of(message), MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    /** The entry at {@code seq}, if the caller's tenant has one. */
+    public Mono<Message> findBySeq(String tenantId, String conversationId, long seq) {
+        return mongo.findOne(Query.query(where("conversationId").is(conversationId).and("seq").is(seq)
+                .and("tenantId").is(tenantId)), MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    /** Shows the current text on the message's created entry, so any history page shows it. */
+    public Mono<Void> updateBody(String createdEntryId, String body, Instant editedAt) {
+        return mongo.updateFirst(Query.query(where("_id").is(createdEntryId)),
+                Update.update("body", body).set("editedAt", editedAt), MESSAGES).then();
+    }
+
+    /** Removes a deleted message's text from every entry that carries it: deleted means gone, not hidden. */
+    public Mono<Void> scrub(String conversationId, String messageId) {
+        Query query = Query.query(new Criteria().andOperator(where("conversationId").is(conversationId),
+                new Criteria().orOperator(where("messageId").is(messageId), where("_id").is(messageId))));
+        return mongo.updateMulti(query, new Update().unset("body").set("deleted", true), MESSAGES).then();
     }
 
     public Mono<Message> findByIdempotencyKey(String conversationId, String senderId, String clientMsgId) {
@@ -118,8 +169,8 @@ public class MessageStore implements SmartInitializingSingleton {
         return forward ? found : found.sort(Comparator.comparingLong(Message::seq));
     }
 
-    public Mono<Void> markPublished(String messageId) {
-        return mongo.updateFirst(Query.query(where("_id").is(messageId)), Update.update("published", true),
+    public Mono<Void> markPublished(String entryId) {
+        return mongo.updateFirst(Query.query(where("_id").is(entryId)), Update.update("published", true),
                 MessageDocument.class, MESSAGES).then();
     }
 
@@ -128,6 +179,19 @@ public class MessageStore implements SmartInitializingSingleton {
         Query query = Query.query(where("published").is(false).and("createdAt").lt(cutoff))
                 .with(Sort.by("conversationId", "seq")).limit(limit);
         return mongo.find(query, MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    /** A conversation's sequence counter as the hole sweeper sees it. */
+    public record SeqCounter(String conversationId, String tenantId, long seq, long checkedSeq, Long checkpointSeq,
+                             Instant checkpointAt) {
+        static SeqCounter of(Document d) {
+            Number checked = (Number) d.get("checkedSeq");
+            Number checkpoint = (Number) d.get("checkpointSeq");
+            Object at = d.get("checkpointAt");
+            return new SeqCounter(d.getString("_id"), d.getString("tenantId"), ((Number) d.get("seq")).longValue(),
+                    checked == null ? 0 : checked.longValue(), checkpoint == null ? null : checkpoint.longValue(),
+                    at instanceof java.util.Date date ? date.toInstant() : null);
+        }
     }
 
     public Mono<Long> countUnpublished() {
