@@ -41,6 +41,10 @@ class OutboxSweeper {
 
     @Scheduled(fixedDelayString = "${chat.message.sweep-interval:2s}")
     void sweep() {
+        store.countUnpublished().doOnNext(backlog::set).onErrorResume(e -> reactor.core.publisher.Mono.empty()).block();
+        if (!publisher.available()) {
+            return;
+        }
         Instant cutoff = Instant.now().minus(properties.sweepGrace());
         // A scheduler thread of its own, not a request path: waiting here keeps rounds from overlapping.
         Long published = store.unpublishedBefore(cutoff, BATCH)
@@ -54,6 +58,5 @@ class OutboxSweeper {
         if (published != null && published > 0) {
             log.info("Outbox sweep published {} message(s)", published);
         }
-        store.countUnpublished().doOnNext(backlog::set).onErrorResume(e -> reactor.core.publisher.Mono.empty()).block();
     }
 }
