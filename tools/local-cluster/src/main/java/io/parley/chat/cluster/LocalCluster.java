@@ -208,6 +208,10 @@ public final class LocalCluster implements AutoCloseable {
         return ports.get(service);
     }
 
+    public String mongoUri() {
+        return mongoUri;
+    }
+
     public String kafkaBootstrap() {
         return kafkaBootstrap;
     }

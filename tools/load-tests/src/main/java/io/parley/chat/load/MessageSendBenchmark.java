@@ -1,0 +1,196 @@
+package io.parley.chat.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.bson.Document;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.ReturnDocument;
+
+import io.parley.chat.cluster.LocalCluster;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How fast message-service stores sends, next to how fast the store itself can take a
+ * seq and insert, measured in one run on one machine:
+ *
+ * <ol>
+ * <li>raw store rate: {@code findAndModify $inc} on a counter plus an insert of a
+ *     message-shaped document, straight to the same Mongo server, from N threads;</li>
+ * <li>sustained sends/s: N concurrent clients POSTing to message-service as fast as it answers;</li>
+ * <li>ack latency at a fixed rate (default 500/s), open loop: each send is timed from
+ *     when it was due, not from when it went out, so a stall shows in the percentiles.</li>
+ * </ol>
+ *
+ * Usage: {@code tools/load-tests/bench MessageSendBenchmark [seconds=20] [rate=500] [concurrency=32]}
+ */
+public final class MessageSendBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(8)).build();
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        Path root = Path.of(System.getProperty("parley.root", ".")).toAbsolutePath();
+        System.out.printf("MessageSendBenchmark: %d s per phase, %d sends/s fixed rate, concurrency %d, %d cores%n",
+                seconds, rate, concurrency, Runtime.getRuntime().availableProcessors());
+        try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("tools/load-tests/target/cluster"),
+                false, false, Map.of(), List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx768m"), Duration.ofSeconds(180),
+                System.out))) {
+            String gateway = cluster.gatewayUrl();
+            String token = login(gateway);
+            String conversation = createConversation(gateway, token);
+            String messages = "http://127.0.0.1:" + cluster.port("message-service") + "/api/v1/conversations/"
+                    + conversation + "/messages";
+
+            double raw = rawStoreRate(cluster.mongoUri(), concurrency, seconds);
+            System.out.printf("raw store (seq + insert):   %8.0f ops/s%n", raw);
+
+            closedLoop(messages, token, concurrency, Math.max(5, seconds / 2), "warm-up");
+            double sustained = closedLoop(messages, token, concurrency, seconds, "sustained");
+            System.out.printf("service sends (HTTP, acked): %8.0f sends/s = %.2f of the raw store rate%n", sustained,
+                    sustained / raw);
+
+            Histogram latency = openLoop(messages, token, rate, seconds);
+            System.out.printf("ack latency at %d sends/s:   %s%n", rate, Percentiles.describe(latency));
+        }
+    }
+
+    /** The store's own ceiling for what a send must do: take a seq, insert the entry. */
+    static double rawStoreRate(String mongoUri, int threads, int seconds) throws Exception {
+        try (MongoClient client = MongoClients.create(mongoUri)) {
+            MongoCollection<Document> counters = client.getDatabase("rawbench").getCollection("counters");
+            MongoCollection<Document> entries = client.getDatabase("rawbench").getCollection("messages");
+            String conversation = "raw-" + UUID.randomUUID();
+            AtomicLong done = new AtomicLong();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            List<CompletableFuture<Void>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(CompletableFuture.runAsync(() -> {
+                    while (System.nanoTime() < end) {
+                        Document counter = counters.findOneAndUpdate(new Document("_id", conversation),
+                                new Document("$inc", new Document("seq", 1L)),
+                                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+                        entries.insertOne(new Document("_id", UUID.randomUUID().toString())
+                                .append("conversationId", conversation).append("seq", counter.get("seq"))
+                                .append("senderId", "u").append("clientMsgId", UUID.randomUUID().toString())
+                                .append("body", "benchmark message body of ordinary length")
+                                .append("createdAt", new java.util.Date()).append("published", false));
+                        done.incrementAndGet();
+                    }
+                }, Executors.newSingleThreadExecutor()));
+            }
+            long start = System.nanoTime();
+            CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
+            return done.get() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static double closedLoop(String url, String token, int concurrency, int seconds, String label) {
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < concurrency; c++) {
+            loops.add(loop(url, token, end, ok, failed));
+        }
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+        double rate = ok.get() / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("  %-9s %d acked, %d failed, %.0f sends/s%n", label, ok.get(), failed.get(), rate);
+        return rate;
+    }
+
+    private static CompletableFuture<Void> loop(String url, String token, long end, AtomicLong ok, AtomicLong failed) {
+        if (System.nanoTime() >= end) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return send(url, token).thenCompose(status -> {
+            (status == 201 ? ok : failed).incrementAndGet();
+            return loop(url, token, end, ok, failed);
+        });
+    }
+
+    static Histogram openLoop(String url, String token, int rate, int seconds) throws Exception {
+        Recorder recorder = new Recorder(3);
+        AtomicLong failed = new AtomicLong();
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+        long total = (long) rate * seconds;
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        for (long i = 0; i < total; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            inFlight.add(send(url, token).thenAccept(status -> {
+                if (status == 201) {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - due) / 1000));
+                } else {
+                    failed.incrementAndGet();
+                }
+            }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        Histogram h = recorder.getIntervalHistogram();
+        System.out.printf("  fixed rate: %d sent in %.1f s, %d failed%n", total, (System.nanoTime() - start) / 1e9, failed.get());
+        return h;
+    }
+
+    private static CompletableFuture<Integer> send(String url, String token) {
+        String body = "{\"clientMsgId\":\"" + UUID.randomUUID() + "\",\"body\":\"benchmark message body of ordinary length\"}";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode)
+                .exceptionally(e -> -1);
+    }
+
+    static String login(String gateway) throws Exception {
+        String user = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        String credentials = "{\"tenant\":\"default\",\"username\":\"" + user + "\",\"password\":\"bench-" + UUID.randomUUID() + "\"";
+        post(gateway + "/api/v1/auth/register", null, credentials + ",\"displayName\":\"Bench\"}");
+        return post(gateway + "/api/v1/auth/login", null, credentials + "}").get("accessToken").asString();
+    }
+
+    static String createConversation(String gateway, String token) throws Exception {
+        return post(gateway + "/api/v1/conversations", token, "{\"type\":\"GROUP\",\"title\":\"bench\",\"memberIds\":[]}")
+                .get("id").asString();
+    }
+
+    static JsonNode post(String url, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+}
