@@ -1,0 +1,129 @@
+package io.parley.chat.edge.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The edge's ordering core: one conversation's events in seq order, once, with holes filled from history. */
+class ConversationFeedTest {
+
+    private final Map<Long, Delivery> history = new ConcurrentHashMap<>();
+    private final AtomicInteger historyReads = new AtomicInteger();
+
+    @Test
+    void handsOverOutOfOrderEventsInSeqOrderAndDropsDuplicates() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        Recorder socket = attach(feed, 0);
+        feed.initialize(Mono.just(0L)).block();
+        for (long seq : new long[] {2, 1, 1, 4, 3, 2, 5}) {
+            feed.offer(delivery(seq));
+        }
+        assertThat(socket.seqs()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(feed.head()).isEqualTo(5);
+    }
+
+    @Test
+    void fillsAHoleFromHistoryWhenKafkaDoesNotDeliverIt() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofMillis(50));
+        Recorder socket = attach(feed, 0);
+        feed.initialize(Mono.just(0L)).block();
+        LongStream.rangeClosed(1, 5).forEach(seq -> history.put(seq, delivery(seq)));
+        feed.offer(delivery(1));
+        feed.offer(delivery(4));
+        feed.offer(delivery(5));
+        assertThat(socket.seqs()).containsExactly(1L);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 5);
+        assertThat(socket.seqs()).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(historyReads.get()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void waitsForAHoleUntilHistoryHasItAndNeverSkipsIt() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofMillis(30));
+        Recorder socket = attach(feed, 0);
+        feed.initialize(Mono.just(0L)).block();
+        feed.offer(delivery(2));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> historyReads.get() >= 3);
+        assertThat(socket.seqs()).isEmpty();
+        history.put(1L, delivery(1));
+        history.put(2L, delivery(2));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 2);
+        assertThat(socket.seqs()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void startsAtTheConversationHeadAndHoldsEarlierArrivalsUntilItKnowsIt() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        Recorder socket = attach(feed, 10);
+        feed.offer(delivery(12));
+        feed.offer(delivery(11));
+        feed.offer(delivery(10));
+        assertThat(socket.seqs()).isEmpty();
+        feed.initialize(Mono.just(10L)).block();
+        assertThat(socket.seqs()).containsExactly(11L, 12L);
+    }
+
+    @Test
+    void aSubscriptionReplaysThenGoesLiveWithoutGapOrDuplicateAtTheSeam() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        feed.initialize(Mono.just(3L)).block();
+        Recorder socket = new Recorder();
+        Subscription subscription = new Subscription("c1", 1, socket);
+        feed.attach(subscription);
+        feed.offer(delivery(4));
+        feed.offer(delivery(5));
+        // history read after attaching covers 2..4; live 4 and 5 were held back meanwhile
+        List.of(2L, 3L, 4L).forEach(seq -> subscription.replay(delivery(seq)));
+        List<Long> beforeLive = new CopyOnWriteArrayList<>();
+        subscription.goLive(4, () -> beforeLive.addAll(socket.seqs()));
+        feed.offer(delivery(6));
+        assertThat(beforeLive).containsExactly(2L, 3L, 4L);
+        assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L, 6L);
+    }
+
+    private Recorder attach(ConversationFeed feed, long afterSeq) {
+        Recorder socket = new Recorder();
+        Subscription subscription = new Subscription("c1", afterSeq, socket);
+        subscription.goLive(afterSeq, () -> { });
+        feed.attach(subscription);
+        return socket;
+    }
+
+    private static Delivery delivery(long seq) {
+        return new Delivery(seq, ("{\"seq\":" + seq + "}").getBytes(), Instant.now());
+    }
+
+    /** A socket that records what it was written, and reads history from the test's map. */
+    private final class Recorder implements Subscription.Sink {
+
+        private final List<Delivery> written = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(Delivery delivery) {
+            written.add(delivery);
+        }
+
+        @Override
+        public Flux<Delivery> readAfter(String conversationId, long seq) {
+            historyReads.incrementAndGet();
+            return Flux.fromStream(history.keySet().stream().filter(s -> s > seq).sorted().map(history::get));
+        }
+
+        List<Long> seqs() {
+            return written.stream().map(Delivery::seq).toList();
+        }
+    }
+}
