@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * against the real services; here message-service is deliberately absent.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "chat.edge.max-bad-frames=5")
+        properties = {"chat.edge.max-bad-frames=5", "chat.edge.frames-per-second=5", "chat.edge.frame-burst=10",
+                "chat.edge.max-connections-per-user=3"})
 class EdgeSocketIT {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -134,6 +135,90 @@ class EdgeSocketIT {
             assertThat(error.path("type").asString()).isEqualTo("error");
             assertThat(error.path("code").asString()).isEqualTo("unavailable");
             assertThat(error.path("retryable").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void replacesTheTokenOfALiveSocketWithAuthRefresh() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        try (ChatSocket socket = ChatSocket.connect(url(), TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send(Map.of("type", "auth.refresh", "id", "r1", "token", TestInfrastructure.tokens().mint(user, "t1")));
+            assertThat(socket.await(f -> "r1".equals(f.path("id").asString()), WAIT).path("type").asString())
+                    .isEqualTo("auth.ok");
+            socket.send(Map.of("type", "ping", "id", "after-refresh"));
+            socket.await(f -> "after-refresh".equals(f.path("id").asString()), WAIT);
+        }
+    }
+
+    @Test
+    void closesWith4001WhenTheTokenExpiresWithoutARefresh() throws Exception {
+        String shortLived = TestInfrastructure.tokens().sign(
+                TestTokens.claims("u-" + UUID.randomUUID(), "t1", Instant.now(), Duration.ofSeconds(2)).build());
+        try (ChatSocket socket = ChatSocket.connect(url(), shortLived, Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void closesWith4001WhenARefreshNamesAnotherUser() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send(Map.of("type", "auth.refresh", "id", "r2", "token", token()));
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void refusesFramesOverTheRateAndClosesAFloodWith4029() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            for (int i = 0; i < 40; i++) {
+                socket.send(Map.of("type", "ping", "id", "p" + i));
+            }
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(4029);
+            assertThat(socket.received()).anyMatch(f -> "rate_limited".equals(f.path("code").asString())
+                    && f.path("retryable").asBoolean());
+            assertThat(socket.received()).filteredOn(f -> "pong".equals(f.path("type").asString())).hasSizeLessThanOrEqualTo(12);
+        }
+    }
+
+    @Test
+    void capsTheSocketsOfOneUser() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        java.util.List<ChatSocket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                ChatSocket socket = ChatSocket.connect(url(), TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER);
+                sockets.add(socket);
+                socket.awaitOpen(WAIT);
+                socket.send(Map.of("type", "ping", "id", "s" + i));
+                socket.await(f -> ("s" + sockets.size()).equals("s" + sockets.size()) && "pong".equals(f.path("type").asString()), WAIT);
+            }
+            ChatSocket fourth = ChatSocket.connect(url(), TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER);
+            sockets.add(fourth);
+            assertThat(fourth.awaitClose(WAIT)).isEqualTo(4029);
+            assertThat(sockets.get(0).isOpen()).isTrue();
+        } finally {
+            sockets.forEach(ChatSocket::close);
+        }
+    }
+
+    @Test
+    void aStoppingEdgeTellsItsClientsToReconnectAndClosesWith1001() throws Exception {
+        var edge = new org.springframework.boot.builder.SpringApplicationBuilder(EdgeApplication.class).run(
+                "--server.port=0", "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
+                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
+                "--chat.edge.presence-service-url=http://127.0.0.1:1", "--chat.edge.drain-grace=500ms");
+        String port = edge.getEnvironment().getProperty("local.server.port");
+        try (ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws", token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            edge.close();
+            socket.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
+            assertThat(socket.awaitClose(WAIT)).isEqualTo(1001);
+        } finally {
+            edge.close();
         }
     }
 }

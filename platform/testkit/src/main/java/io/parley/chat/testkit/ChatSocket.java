@@ -55,7 +55,10 @@ public final class ChatSocket implements AutoCloseable {
         socket.connection = client.websocket(spec.build()).uri(url)
                 .handle((in, out) -> {
                     socket.selectedProtocol.complete(in.headers().get("Sec-WebSocket-Protocol", ""));
-                    in.receiveCloseStatus().subscribe(status -> socket.closeCode.complete(status.code()));
+                    in.receiveCloseStatus().subscribe(status -> {
+                        socket.closeCode.complete(status.code());
+                        socket.wake();
+                    });
                     Mono<Void> reading = in.aggregateFrames(4 * 1024 * 1024).receive().asString()
                             .doOnNext(socket::receive).then();
                     return out.sendString(socket.outbound.asFlux()).then().and(reading);
@@ -64,10 +67,11 @@ public final class ChatSocket implements AutoCloseable {
                     socket.selectedProtocol.completeExceptionally(e);
                     socket.closeCode.completeExceptionally(e);
                 })
-                .doFinally(signal -> {
+                .doFinally(signal -> Mono.delay(Duration.ofMillis(300)).subscribe(t -> {
+                    // the close status may be reported just after the connection ends: give it a moment
                     socket.closeCode.complete(-1);
                     socket.wake();
-                })
+                }))
                 .subscribe(ignored -> { }, e -> { });
         return socket;
     }

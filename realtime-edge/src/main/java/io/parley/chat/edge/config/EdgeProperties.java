@@ -22,6 +22,11 @@ import jakarta.validation.constraints.NotNull;
  * @param holeWait           how long a missing seq is waited for before it is read from history
  * @param heartbeatInterval  how often a live session is reported to presence-service
  * @param maxBadFrames       bad frames tolerated on one socket before it is closed with 4008
+ * @param framesPerSecond    inbound frames one socket may send per second, on average
+ * @param frameBurst         inbound frames one socket may send at once before the rate applies
+ * @param maxConnectionsPerUser sockets one user may hold on this edge
+ * @param idleTimeout        a socket that sends nothing for this long is closed (clients ping meanwhile)
+ * @param drainGrace         how long a stopping edge waits after telling clients to reconnect
  * @param edgeId             this instance's name in presence records
  */
 @Validated
@@ -35,6 +40,11 @@ public record EdgeProperties(
         @NotNull @DefaultValue("250ms") Duration holeWait,
         @NotNull @DefaultValue("20s") Duration heartbeatInterval,
         @Min(1) @DefaultValue("10") int maxBadFrames,
+        @Min(1) @DefaultValue("50") int framesPerSecond,
+        @Min(1) @DefaultValue("200") int frameBurst,
+        @Min(1) @DefaultValue("20") int maxConnectionsPerUser,
+        @NotNull @DefaultValue("120s") Duration idleTimeout,
+        @NotNull @DefaultValue("2s") Duration drainGrace,
         String edgeId) {
 
     public EdgeProperties {

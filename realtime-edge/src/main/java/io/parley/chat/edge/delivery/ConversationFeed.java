@@ -90,6 +90,13 @@ final class ConversationFeed {
         subscribers.remove(subscription);
     }
 
+    /** Writes a frame that is not a log entry to every local subscriber. */
+    void broadcast(byte[] frame) {
+        for (Subscription subscriber : subscribers) {
+            subscriber.control(frame);
+        }
+    }
+
     synchronized void offer(Delivery delivery) {
         if (head >= 0 && delivery.seq() <= head) {
             return;

@@ -63,6 +63,14 @@ public class FeedRegistry {
         return conversationId != null && feeds.containsKey(conversationId);
     }
 
+    /** Writes a non-log frame to every local subscriber of the conversation. */
+    public void broadcast(String conversationId, byte[] frame) {
+        ConversationFeed feed = feeds.get(conversationId);
+        if (feed != null) {
+            feed.broadcast(frame);
+        }
+    }
+
     public void offer(String conversationId, Delivery delivery) {
         ConversationFeed feed = feeds.get(conversationId);
         if (feed != null) {

@@ -26,6 +26,9 @@ public final class Subscription {
     public interface Sink {
         void write(Delivery delivery);
 
+        /** A frame about the conversation that is not a log entry (no seq), in line with the deliveries. */
+        void control(byte[] frame);
+
         Flux<Delivery> readAfter(String conversationId, long seq);
     }
 
@@ -46,6 +49,11 @@ public final class Subscription {
         } else {
             write(delivery);
         }
+    }
+
+    /** A frame that is not a log entry, kept in order with the deliveries around it. */
+    synchronized void control(byte[] frame) {
+        sink.control(frame);
     }
 
     /** A replayed history entry; live deliveries stay held back until {@link #goLive}. */

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -57,13 +58,16 @@ class ChatSocketHandler implements WebSocketHandler {
     private final FrameEncoder encoder;
     private final JsonMapper json;
     private final MeterRegistry metrics;
+    private final SessionRegistry sessions;
+    private final ReactiveJwtDecoder tokens;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
     private final Counter fanout;
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
-                      FrameEncoder encoder, JsonMapper json, MeterRegistry metrics) {
+                      FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
+                      ReactiveJwtDecoder tokens) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -71,6 +75,8 @@ class ChatSocketHandler implements WebSocketHandler {
         this.encoder = encoder;
         this.json = json;
         this.metrics = metrics;
+        this.sessions = sessions;
+        this.tokens = tokens;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -97,23 +103,36 @@ class ChatSocketHandler implements WebSocketHandler {
     }
 
     private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt) {
-        ClientSession client = new ClientSession(socket, principal, properties.outboundBuffer());
+        if (sessions.count(principal.tenantId(), principal.userId()) >= properties.maxConnectionsPerUser()) {
+            metrics.counter("chat.ws.refused.connections", "reason", "per-user-cap").increment();
+            return socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.RATE_LIMITED,
+                    "too many connections for this user"));
+        }
+        ClientSession client = new ClientSession(socket, principal, expiresAt, properties.outboundBuffer(),
+                new FrameBudget(properties.framesPerSecond(), properties.frameBurst()));
         open.incrementAndGet();
+        sessions.add(client);
         Sinks.Empty<Void> inputEnded = Sinks.empty();
         Mono<Void> output = socket.send(client.outbound());
         Mono<Void> input = socket.receive()
+                .timeout(properties.idleTimeout())
                 .map(this::read)
                 .concatMap(frame -> handle(client, frame))
                 .then()
+                .onErrorResume(java.util.concurrent.TimeoutException.class,
+                        idle -> client.close(CloseCodes.GOING_AWAY, "idle: no frame for " + properties.idleTimeout()))
                 .doFinally(signal -> {
                     client.complete();
                     inputEnded.tryEmitEmpty();
                 });
-        Mono<Void> background = Flux.merge(heartbeats(client), expiry(client, expiresAt))
+        Mono<Void> background = Flux.merge(heartbeats(client), expiry(client))
                 .takeUntilOther(inputEnded.asMono())
                 .then();
         return Mono.when(output, input, background)
-                .onErrorResume(e -> Mono.empty())
+                .onErrorResume(e -> {
+                    log.debug("Socket {} ended with {}", client.sessionId(), e.toString());
+                    return Mono.empty();
+                })
                 .doFinally(signal -> release(client));
     }
 
@@ -122,18 +141,18 @@ class ChatSocketHandler implements WebSocketHandler {
                 .concatMap(tick -> presence.alive(client.principal().token(), client.sessionId()));
     }
 
-    /** A socket does not outlive its token: it is closed with 4001 when the token expires. */
-    private Mono<Void> expiry(ClientSession client, Instant expiresAt) {
-        if (expiresAt == null) {
-            return Mono.never();
-        }
-        Duration left = Duration.between(Instant.now(), expiresAt);
-        return Mono.delay(left.isNegative() ? Duration.ZERO : left)
-                .then(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token expired")));
+    /** A socket does not outlive its token: closed with 4001 when the current one expires, unless refreshed first. */
+    private Flux<Void> expiry(ClientSession client) {
+        return client.expiries().switchMap(expiresAt -> {
+            Duration left = Duration.between(Instant.now(), expiresAt);
+            return Mono.delay(left.isNegative() ? Duration.ZERO : left)
+                    .then(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token expired")));
+        });
     }
 
     private void release(ClientSession client) {
         open.decrementAndGet();
+        sessions.remove(client);
         client.subscriptions().values().forEach(feeds::detach);
         client.subscriptions().clear();
         presence.gone(client.principal().token(), client.sessionId()).subscribe();
@@ -157,6 +176,14 @@ class ChatSocketHandler implements WebSocketHandler {
     }
 
     private Mono<Void> handle(ClientSession client, Inbound inbound) {
+        if (!client.allowFrame()) {
+            metrics.counter("chat.ws.rejected.frames", "code", ErrorCode.RATE_LIMITED.wire()).increment();
+            client.send(encoder.encode(new ServerFrames.Error(null, ErrorCode.RATE_LIMITED,
+                    "too many frames: at most " + properties.framesPerSecond() + " per second")));
+            return client.rateLimited(properties.frameBurst())
+                    ? client.close(CloseCodes.RATE_LIMITED, "frame rate limit exceeded")
+                    : Mono.empty();
+        }
         if (inbound.refusal() != null) {
             return reject(client, null, inbound.refusal(), inbound.reason());
         }
@@ -177,7 +204,8 @@ class ChatSocketHandler implements WebSocketHandler {
             case "subscribe" -> subscribe(client, id, frame);
             case "unsubscribe" -> unsubscribe(client, id, frame);
             case "send" -> send(client, id, frame);
-            case "typing", "read", "presence.watch", "auth.refresh" ->
+            case "auth.refresh" -> refreshToken(client, id, frame);
+            case "typing", "read", "presence.watch" ->
                     reject(client, id, ErrorCode.INVALID, "'" + type + "' is not supported by this edge yet");
             default -> reject(client, id, ErrorCode.INVALID, "unknown frame type");
         };
@@ -210,6 +238,10 @@ class ChatSocketHandler implements WebSocketHandler {
                         .then(Mono.fromCallable(subscription::lastSeq));
         return feeds.attach(subscription, messages.headSeq(token, conversationId))
                 .then(replay)
+                .filter(head -> !sessions.isRevoked(client.principal().tenantId(), client.principal().userId(),
+                        conversationId))
+                .switchIfEmpty(Mono.error(new UpstreamRefusal(ErrorCode.NOT_FOUND,
+                        "No conversation " + conversationId + " that you are a member of.")))
                 .doOnNext(head -> subscription.goLive(head,
                         () -> client.send(encoder.encode(new ServerFrames.Subscribed(id, conversationId, head)))))
                 .then()
@@ -227,6 +259,30 @@ class ChatSocketHandler implements WebSocketHandler {
         }
         return Mono.delay(Duration.ofMillis(5)).repeat(() -> client.queued() >= properties.outboundBuffer() / 2)
                 .take(Duration.ofSeconds(30)).then();
+    }
+
+    /**
+     * Replaces the socket's token before it expires. The new token is validated like a
+     * handshake's and must name the same user in the same tenant; anything else closes the
+     * socket with 4001, as an expired token would.
+     */
+    private Mono<Void> refreshToken(ClientSession client, String id, JsonNode frame) {
+        JsonNode token = frame.path("token");
+        if (!token.isString() || token.asString().isBlank()) {
+            return reject(client, id, ErrorCode.INVALID, "'auth.refresh' needs a string 'token'");
+        }
+        ChatPrincipal current = client.principal();
+        return tokens.decode(token.asString())
+                .filter(jwt -> current.userId().equals(jwt.getSubject())
+                        && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM)))
+                .doOnNext(jwt -> {
+                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt());
+                    client.send(encoder.encode(new ServerFrames.AuthOk(id)));
+                })
+                .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token is for another user")
+                        .then(Mono.empty())))
+                .onErrorResume(e -> client.close(CloseCodes.TOKEN_INVALID, "token rejected").then(Mono.empty()))
+                .then();
     }
 
     private Mono<Void> unsubscribe(ClientSession client, String id, JsonNode frame) {
@@ -308,6 +364,11 @@ class ChatSocketHandler implements WebSocketHandler {
             if (delivery.createdAt() != null) {
                 deliveryLatency.record(Duration.between(delivery.createdAt(), Instant.now()));
             }
+        }
+
+        @Override
+        public void control(byte[] frame) {
+            client.send(frame);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.parley.chat.edge.session;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -31,11 +32,19 @@ final class ClientSession {
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger badFrames = new AtomicInteger();
+    private final AtomicInteger rateLimitedFrames = new AtomicInteger();
+    private final Sinks.Many<Instant> expiries = Sinks.many().replay().latest();
+    private final FrameBudget budget;
     private volatile ChatPrincipal principal;
 
-    ClientSession(WebSocketSession socket, ChatPrincipal principal, int outboundCapacity) {
+    ClientSession(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
+                  FrameBudget budget) {
         this.socket = socket;
         this.principal = principal;
+        this.budget = budget;
+        if (expiresAt != null) {
+            expiries.tryEmitNext(expiresAt);
+        }
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(outboundCapacity));
     }
 
@@ -45,6 +54,24 @@ final class ClientSession {
 
     ChatPrincipal principal() {
         return principal;
+    }
+
+    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry moves with it. */
+    void refresh(ChatPrincipal refreshed, Instant expiresAt) {
+        principal = refreshed;
+        if (expiresAt != null) {
+            expiries.tryEmitNext(expiresAt);
+        }
+    }
+
+    /** When the socket's current token expires; a new value on every refresh. */
+    Flux<Instant> expiries() {
+        return expiries.asFlux();
+    }
+
+    /** Takes one inbound frame from the socket's budget; false when it is sending too fast. */
+    boolean allowFrame() {
+        return budget.take();
     }
 
     Map<String, Subscription> subscriptions() {
@@ -70,7 +97,7 @@ final class ClientSession {
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
         } else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume").subscribe();
+            close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
         }
     }
 
@@ -79,11 +106,22 @@ final class ClientSession {
         return badFrames.incrementAndGet() > tolerated;
     }
 
+    /** Counts a frame refused for rate; true when the socket keeps flooding past {@code tolerated} of them. */
+    boolean rateLimited(int tolerated) {
+        return rateLimitedFrames.incrementAndGet() > tolerated;
+    }
+
+    /**
+     * Closes with a status. The close is started here and cannot be cancelled by whoever
+     * waits for it: sending the close frame ends the socket's input, which ends the
+     * streams that asked for the close, and a cancelled close releases its frame before
+     * it is written, so the client would never learn why (4001 and 1001 mean different
+     * things to it). The outbound stream ends after the close frame.
+     */
     Mono<Void> close(int code, String reason) {
-        synchronized (this) {
-            outbound.tryEmitComplete();
-        }
-        return socket.close(new CloseStatus(code, reason));
+        Mono<Void> closing = socket.close(new CloseStatus(code, reason)).doFinally(signal -> complete()).cache();
+        closing.subscribe(done -> { }, error -> { });
+        return closing;
     }
 
     /** The input side ended: nothing more will be written. */

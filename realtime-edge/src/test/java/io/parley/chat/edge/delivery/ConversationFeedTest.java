@@ -117,6 +117,10 @@ class ConversationFeedTest {
         }
 
         @Override
+        public void control(byte[] frame) {
+        }
+
+        @Override
         public Flux<Delivery> readAfter(String conversationId, long seq) {
             historyReads.incrementAndGet();
             return Flux.fromStream(history.keySet().stream().filter(s -> s > seq).sorted().map(history::get));

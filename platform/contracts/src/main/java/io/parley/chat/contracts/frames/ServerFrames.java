@@ -50,6 +50,19 @@ public final class ServerFrames {
         }
     }
 
+    /** Something changed about a conversation: {@code member.added}, {@code member.removed} or {@code updated}. */
+    public record Conversation(String type, String conversationId, String event, java.util.List<String> userIds) {
+        public Conversation(String conversationId, String event, java.util.List<String> userIds) {
+            this("conversation", conversationId, event, userIds);
+        }
+    }
+
+    public record AuthOk(String type, String id) {
+        public AuthOk(String id) {
+            this("auth.ok", id);
+        }
+    }
+
     public record Reconnect(String type) {
         public Reconnect() {
             this("reconnect");

@@ -1,0 +1,83 @@
+package io.parley.chat.edge.session;
+
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import io.parley.chat.contracts.events.ConversationEvent;
+import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.contracts.frames.ServerFrames;
+import io.parley.chat.edge.delivery.FeedRegistry;
+import io.parley.chat.edge.delivery.FrameEncoder;
+import io.parley.chat.edge.delivery.Subscription;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Applies membership changes to live sockets: a removed member's subscription ends at
+ * once (it stops receiving before any cache anywhere expires) and its sockets are told;
+ * the conversation's other subscribers get a {@code conversation} frame for every change.
+ * Each edge reads the topic in a group of its own, since each holds its own sockets.
+ */
+@Component
+class ConversationEventListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ConversationEventListener.class);
+
+    private final SessionRegistry sessions;
+    private final FeedRegistry feeds;
+    private final FrameEncoder encoder;
+    private final JsonMapper json;
+
+    ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, JsonMapper json) {
+        this.sessions = sessions;
+        this.feeds = feeds;
+        this.encoder = encoder;
+        this.json = json;
+    }
+
+    @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "realtime-edge-${random.uuid}")
+    void onRecord(ConsumerRecord<String, String> record) {
+        ConversationEvent event;
+        try {
+            event = json.readValue(record.value(), ConversationEvent.class);
+        } catch (RuntimeException e) {
+            log.warn("Skipping unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        if (event.type() == null || event.conversationId() == null || event.tenantId() == null) {
+            return;
+        }
+        List<String> users = event.userIds() == null ? List.of() : event.userIds();
+        String frameEvent = switch (event.type()) {
+            case MemberAdded -> "member.added";
+            case MemberRemoved -> "member.removed";
+            case ConversationUpdated -> "updated";
+            case ConversationCreated -> null;
+        };
+        if (frameEvent == null) {
+            return;
+        }
+        byte[] frame = encoder.encode(new ServerFrames.Conversation(event.conversationId(), frameEvent, users));
+        if (event.type() == ConversationEvent.Type.MemberRemoved) {
+            users.forEach(user -> removeFromLiveSockets(event.tenantId(), user, event.conversationId(), frame));
+        } else if (event.type() == ConversationEvent.Type.MemberAdded) {
+            users.forEach(user -> sessions.restore(event.tenantId(), user, event.conversationId()));
+        }
+        feeds.broadcast(event.conversationId(), frame);
+    }
+
+    private void removeFromLiveSockets(String tenantId, String userId, String conversationId, byte[] frame) {
+        sessions.revoke(tenantId, userId, conversationId);
+        for (ClientSession session : sessions.of(tenantId, userId)) {
+            Subscription subscription = session.subscriptions().remove(conversationId);
+            if (subscription != null) {
+                feeds.detach(subscription);
+            }
+            session.send(frame);
+        }
+    }
+}

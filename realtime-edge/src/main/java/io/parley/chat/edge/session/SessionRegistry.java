@@ -1,0 +1,66 @@
+package io.parley.chat.edge.session;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.springframework.stereotype.Component;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * The sockets on this edge by user, and the memberships revoked recently. A revocation is
+ * remembered for a while so that a subscribe that was already on its way when the member
+ * was removed (its history read authorized just before) cannot go live afterwards.
+ */
+@Component
+class SessionRegistry {
+
+    private static final Duration REMEMBER_REVOCATION = Duration.ofMinutes(2);
+
+    private final ConcurrentMap<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
+    private final Cache<String, Boolean> revoked = Caffeine.newBuilder()
+            .expireAfterWrite(REMEMBER_REVOCATION).maximumSize(100_000).build();
+
+    void add(ClientSession session) {
+        byUser.computeIfAbsent(key(session), k -> ConcurrentHashMap.newKeySet()).add(session);
+    }
+
+    void remove(ClientSession session) {
+        byUser.computeIfPresent(key(session), (k, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
+    }
+
+    Set<ClientSession> of(String tenantId, String userId) {
+        return byUser.getOrDefault(tenantId + "/" + userId, Set.of());
+    }
+
+    /** Every socket on this edge, at this moment. */
+    java.util.List<ClientSession> all() {
+        return byUser.values().stream().flatMap(Set::stream).toList();
+    }
+
+    int count(String tenantId, String userId) {
+        return of(tenantId, userId).size();
+    }
+
+    void revoke(String tenantId, String userId, String conversationId) {
+        revoked.put(tenantId + "/" + userId + "/" + conversationId, Boolean.TRUE);
+    }
+
+    void restore(String tenantId, String userId, String conversationId) {
+        revoked.invalidate(tenantId + "/" + userId + "/" + conversationId);
+    }
+
+    boolean isRevoked(String tenantId, String userId, String conversationId) {
+        return revoked.getIfPresent(tenantId + "/" + userId + "/" + conversationId) != null;
+    }
+
+    private static String key(ClientSession session) {
+        return session.principal().tenantId() + "/" + session.principal().userId();
+    }
+}
