@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -35,6 +36,7 @@ class KustomizeOverlaysTest {
     /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
     private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo");
 
+    private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
     private static Kustomize kustomize;
 
     @BeforeAll
@@ -51,12 +53,15 @@ class KustomizeOverlaysTest {
         }
     }
 
+    /** Rendered once per overlay (the renderer is a process start), validated as it is read. */
     private static List<HasMetadata> render(String overlay) {
-        List<HasMetadata> objects = new ArrayList<>();
-        for (Map<String, Object> document : Repo.yamlDocuments(kustomize.build(overlay))) {
-            objects.add(KubernetesSchema.validate(document));
-        }
-        return objects;
+        return RENDERED.computeIfAbsent(overlay, o -> {
+            List<HasMetadata> objects = new ArrayList<>();
+            for (Map<String, Object> document : Repo.yamlDocuments(kustomize.build(o))) {
+                objects.add(KubernetesSchema.validate(document));
+            }
+            return objects;
+        });
     }
 
     @ParameterizedTest
