@@ -1,0 +1,139 @@
+package io.parley.chat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+
+/** Every overlay renders, every object fits its Kubernetes schema, and the services run as production needs. */
+class KustomizeOverlaysTest {
+
+    private static final List<String> SERVICES = List.of("gateway-service", "auth-service", "conversation-service",
+            "message-service", "presence-service", "realtime-edge");
+    /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
+    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo");
+
+    private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
+    private static Kustomize kustomize;
+
+    @BeforeAll
+    static void renderer() {
+        kustomize = Kustomize.find();
+    }
+
+    static Stream<String> overlays() throws IOException {
+        try (Stream<Path> dirs = Files.list(Repo.file("k8s/overlays"))) {
+            List<String> found = dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
+                    .map(d -> "k8s/overlays/" + d.getFileName()).sorted().toList();
+            assertThat(found).contains("k8s/overlays/local", "k8s/overlays/prod");
+            return found.stream();
+        }
+    }
+
+    /** Rendered once per overlay (the renderer is a process start), validated as it is read. */
+    private static List<HasMetadata> render(String overlay) {
+        return RENDERED.computeIfAbsent(overlay, o -> {
+            List<HasMetadata> objects = new ArrayList<>();
+            for (Map<String, Object> document : Repo.yamlDocuments(kustomize.build(o))) {
+                objects.add(KubernetesSchema.validate(document));
+            }
+            return objects;
+        });
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyOverlayRendersAndEveryObjectValidatesAgainstItsSchema(String overlay) {
+        List<HasMetadata> objects = render(overlay);
+        assertThat(objects).as(overlay).isNotEmpty();
+        assertThat(objects.stream().filter(o -> o instanceof Deployment).map(o -> o.getMetadata().getName()))
+                .as("every service is deployed by " + overlay).containsAll(SERVICES);
+        assertThat(objects).as("every object is namespaced or the namespace itself")
+                .allMatch(o -> o.getKind().equals("Namespace") || "parley".equals(o.getMetadata().getNamespace()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void servicesHaveProbesLimitsAndRunAsNonRoot(String overlay) {
+        for (HasMetadata object : render(overlay)) {
+            if (!(object instanceof Deployment deployment) || !SERVICES.contains(object.getMetadata().getName())) {
+                continue;
+            }
+            String name = deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(name + " runAsNonRoot").isTrue();
+            Container container = pod.getContainers().get(0);
+            assertThat(container.getStartupProbe().getHttpGet().getPath()).as(name).isEqualTo("/actuator/health/liveness");
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).as(name).isEqualTo("/actuator/health/liveness");
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).as(name).isEqualTo("/actuator/health/readiness");
+            assertThat(container.getResources().getRequests()).as(name + " requests").containsKeys("cpu", "memory");
+            assertThat(container.getResources().getLimits()).as(name + " limits").containsKey("memory");
+            assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).as(name).isFalse();
+            assertThat(container.getLifecycle().getPreStop()).as(name + " drains before SIGTERM").isNotNull();
+            if (name.equals("realtime-edge")) {
+                assertThat(pod.getTerminationGracePeriodSeconds()).as("edge grace period").isGreaterThanOrEqualTo(60L);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyReferencedConfigMapAndSecretIsRendered(String overlay) {
+        List<HasMetadata> objects = render(overlay);
+        Set<String> configMaps = new HashSet<>();
+        Set<String> secrets = new HashSet<>(EXTERNAL_SECRETS);
+        objects.stream().filter(o -> o instanceof ConfigMap).forEach(o -> configMaps.add(o.getMetadata().getName()));
+        objects.stream().filter(o -> o instanceof Secret).forEach(o -> secrets.add(o.getMetadata().getName()));
+        for (HasMetadata object : objects) {
+            if (object instanceof Deployment deployment) {
+                for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                    for (EnvFromSource from : container.getEnvFrom()) {
+                        assertThat(configMaps).as(overlay).contains(from.getConfigMapRef().getName());
+                    }
+                    for (EnvVar env : container.getEnv()) {
+                        if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
+                            assertThat(secrets).as(overlay).contains(env.getValueFrom().getSecretKeyRef().getName());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theIngressKeepsWebSocketsOpenAndEveryServiceIsBehindANetworkPolicy(String overlay) {
+        List<HasMetadata> objects = render(overlay);
+        Ingress ingress = objects.stream().filter(o -> o instanceof Ingress).map(o -> (Ingress) o).findFirst().orElseThrow();
+        assertThat(Integer.parseInt(ingress.getMetadata().getAnnotations()
+                .get("nginx.ingress.kubernetes.io/proxy-read-timeout"))).isGreaterThanOrEqualTo(3600);
+        Set<String> protectedServices = new HashSet<>();
+        objects.stream().filter(o -> o instanceof NetworkPolicy).map(o -> (NetworkPolicy) o)
+                .forEach(p -> protectedServices.add(p.getSpec().getPodSelector().getMatchLabels()
+                        .getOrDefault("app.kubernetes.io/name", "")));
+        assertThat(protectedServices).as(overlay).containsAll(SERVICES);
+    }
+}
