@@ -46,7 +46,11 @@ public class MemberService {
         this.publisher = publisher;
     }
 
-    /** Adds the users who are not members yet with {@code role}; existing members keep their role. */
+    /**
+     * Adds the users who are not members yet with {@code role}; existing members keep their
+     * role. A new member's read marker starts at the current head: what was said before they
+     * joined is history to them, not unread.
+     */
     public Mono<ConversationDetails> add(ChatPrincipal caller, String conversationId, NewMembers request) {
         Instant now = now();
         return conversation(caller, conversationId)
@@ -122,7 +126,8 @@ public class MemberService {
             return Mono.empty();
         }
         List<Member> rows = added.stream()
-                .map(userId -> new Member(conversation.id(), conversation.tenantId(), userId, request.role(), now, 0))
+                .map(userId -> new Member(conversation.id(), conversation.tenantId(), userId, request.role(), now,
+                        conversation.headSeq()))
                 .toList();
         return members.insertMissing(rows)
                 .then(publisher.publishMembersAdded(conversation, added, request.role(), now));

@@ -1,5 +1,6 @@
 package io.parley.chat.conversation.api;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 import org.springframework.http.ResponseEntity;
@@ -18,7 +19,7 @@ import io.parley.chat.conversation.NewMembers;
 import io.parley.chat.conversation.Role;
 import io.parley.chat.kit.security.ChatPrincipal;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -47,7 +48,9 @@ class MemberController {
     record RoleRequest(@NotNull @Pattern(regexp = ROLES, message = "must be owner, admin or member") String role) {
     }
 
-    record ReadRequest(@NotNull @PositiveOrZero @Max(Long.MAX_VALUE / 2) Long seq) {
+    /** A decimal, so that 1.5 is refused instead of being truncated to 1 by the JSON reader. */
+    record ReadRequest(@NotNull @PositiveOrZero @Digits(integer = 18, fraction = 0, message = "must be a whole number")
+                       BigDecimal seq) {
     }
 
     record ReadMarker(String conversationId, String userId, long readSeq) {
@@ -56,9 +59,10 @@ class MemberController {
     /** 200 with the conversation and all its members after the change (also when nobody was new). */
     @PostMapping("/members")
     Mono<ConversationView> add(ChatPrincipal caller,
-                               @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
+                               @PathVariable String id,
                                @Valid @RequestBody AddMembersRequest request) {
-        return members.add(caller, id, NewMembers.of(request.userIds(), request.role())).map(ConversationView::of);
+        return members.add(caller, Ids.require("id", id), NewMembers.of(request.userIds(), request.role()))
+                .map(ConversationView::of);
     }
 
     @DeleteMapping("/members/{userId}")
@@ -70,18 +74,19 @@ class MemberController {
 
     @PatchMapping("/members/{userId}")
     Mono<MembershipView> changeRole(ChatPrincipal caller,
-                                    @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
-                                    @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String userId,
+                                    @PathVariable String id, @PathVariable String userId,
                                     @Valid @RequestBody RoleRequest request) {
-        return members.changeRole(caller, id, userId, Role.fromWire(request.role())).map(MembershipView::of);
+        return members.changeRole(caller, Ids.require("id", id), Ids.require("userId", userId),
+                        Role.fromWire(request.role()))
+                .map(MembershipView::of);
     }
 
     /** The marker after the call: a seq below the current marker leaves it unchanged. */
     @PutMapping("/read")
     Mono<ReadMarker> read(ChatPrincipal caller,
-                          @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
+                          @PathVariable String id,
                           @Valid @RequestBody ReadRequest request) {
-        return members.markRead(caller, id, request.seq())
+        return members.markRead(caller, Ids.require("id", id), request.seq().longValueExact())
                 .map(member -> new ReadMarker(member.conversationId(), member.userId(), member.readSeq()));
     }
 }
