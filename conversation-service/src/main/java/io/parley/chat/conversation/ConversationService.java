@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -14,7 +15,6 @@ import io.parley.chat.conversation.messaging.ConversationEventPublisher;
 import io.parley.chat.conversation.persistence.ConversationRepository;
 import io.parley.chat.conversation.persistence.MemberRepository;
 import io.parley.chat.kit.security.ChatPrincipal;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -62,12 +62,54 @@ public class ConversationService {
                 .flatMap(this::withMembers);
     }
 
-    /** The caller's conversations, the most recently active first. */
-    public Flux<Membership> list(ChatPrincipal caller, int limit) {
+    /** A page of the caller's conversation list and where the next one starts (null after the last page). */
+    public record Page(List<Membership> items, ActivityCursor next) {
+    }
+
+    /**
+     * The caller's conversations, the most recently active first, with head, read marker and
+     * unread count. Cost, whatever the page size: two queries and no call per conversation.
+     * (1) the caller's member rows by the {@code tenant_user} index: one row per
+     * conversation they are in (N), each carrying role and readSeq; (2) the conversations
+     * among those N ids by {@code _id}, sorted by activity and cut to the page in the
+     * server. Head seq and activity time are on the conversation documents, kept current by
+     * {@code MessageEventListener}. Both steps read O(N) small documents: for N = 1,000 see
+     * docs/perf-conversation.md. Denormalising head and activity onto every member row would
+     * make a page O(limit), at the price of writing every member row of a conversation on
+     * every message (a 5,000-member channel: 5,000 writes per message), so it is not done.
+     */
+    public Mono<Page> list(ChatPrincipal caller, ActivityCursor after, int limit) {
         return members.findByUser(caller.tenantId(), caller.userId())
-                .collectMap(Member::conversationId, Member::role)
-                .flatMapMany(roles -> conversations.findRecent(caller.tenantId(), roles.keySet(), limit)
-                        .map(conversation -> new Membership(conversation, roles.get(conversation.id()))));
+                .collectMap(Member::conversationId)
+                .flatMap(mine -> conversations.findPage(caller.tenantId(), mine.keySet(), after, limit + 1)
+                        .map(conversation -> {
+                            Member member = mine.get(conversation.id());
+                            return new Membership(conversation, member.role(), member.readSeq());
+                        })
+                        .collectList())
+                .map(found -> found.size() <= limit ? new Page(found, null) : page(found.subList(0, limit)));
+    }
+
+    private static Page page(List<Membership> items) {
+        Conversation last = items.get(items.size() - 1).conversation();
+        return new Page(items, new ActivityCursor(last.lastActivityAt(), last.id()));
+    }
+
+    /** Title and settings: owners and admins; a DIRECT conversation has neither. */
+    public Mono<ConversationDetails> update(ChatPrincipal caller, String conversationId, ConversationChange change) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return membership(caller, conversationId)
+                .filter(Member::canManageMembers)
+                .switchIfEmpty(Mono.error(() -> new Problems.NotAllowed(
+                        "Only owners and admins may change the title and settings.")))
+                .then(conversations.findById(caller.tenantId(), conversationId))
+                .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)))
+                .flatMap(found -> found.type() == ConversationType.DIRECT
+                        ? Mono.error(new Problems.DirectIsFixed(conversationId))
+                        : conversations.update(caller.tenantId(), conversationId, change.title(), change.settings(), now))
+                .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)))
+                .flatMap(updated -> publisher.publishUpdated(updated, List.of(), null, now).thenReturn(updated))
+                .flatMap(this::withMembers);
     }
 
     /** The caller's membership in a conversation of their tenant: one lookup by the member key. */
@@ -115,7 +157,7 @@ public class ConversationService {
         return directMembers.stream().map(Member::userId).toList();
     }
 
-    private Mono<ConversationDetails> withMembers(Conversation conversation) {
+    Mono<ConversationDetails> withMembers(Conversation conversation) {
         return members.findByConversation(conversation.tenantId(), conversation.id()).collectList()
                 .map(found -> new ConversationDetails(conversation, found));
     }
@@ -126,15 +168,15 @@ public class ConversationService {
                 ? NewConversation.directKey(caller.tenantId(), caller.userId(), request.otherMemberIds().get(0))
                 : null;
         return new Conversation(UUID.randomUUID().toString(), caller.tenantId(), request.type(), request.title(),
-                caller.userId(), now, now, directKey);
+                caller.userId(), now, now, directKey, Map.of(), 0, now);
     }
 
     private static List<Member> membersOf(Conversation conversation, List<String> others) {
         List<Member> result = new ArrayList<>(others.size() + 1);
         result.add(new Member(conversation.id(), conversation.tenantId(), conversation.createdBy(), Role.OWNER,
-                conversation.createdAt()));
+                conversation.createdAt(), 0));
         others.forEach(userId -> result.add(new Member(conversation.id(), conversation.tenantId(), userId,
-                Role.MEMBER, conversation.createdAt())));
+                Role.MEMBER, conversation.createdAt(), 0)));
         return List.copyOf(result);
     }
 }

@@ -47,7 +47,8 @@ public record NewConversation(ConversationType type, String title, List<String> 
         return encode(tenantId) + ":" + encode(first) + ":" + encode(second);
     }
 
-    private static String checkedTitle(String title) {
+    /** NFC, no control characters, 1 to {@value #MAX_TITLE} characters. */
+    static String checkedTitle(String title) {
         if (title == null || title.isBlank()) {
             throw new InvalidConversation("title", "is required for GROUP and CHANNEL conversations");
         }

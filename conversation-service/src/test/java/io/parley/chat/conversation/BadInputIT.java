@@ -114,6 +114,58 @@ class BadInputIT extends RunningService {
         problem(get(expired, "/api/v1/conversations"), 401);
     }
 
+    @Test
+    void membershipChangesWithBadInputAreRejected() {
+        String id = create(token(alice, tenant), group("changes", unique("bob")));
+        String members = path(id) + "/members";
+        String bob = unique("bob");
+        invalid(call("POST", token(alice, tenant), members, Map.of("userIds", List.of(bob, bob))), "userIds");
+        invalid(call("POST", token(alice, tenant), members,
+                Map.of("userIds", IntStream.rangeClosed(1, 257).mapToObj(i -> "u" + i).toList())), "userIds");
+        invalid(call("POST", token(alice, tenant), members, Map.of("userIds", List.of())), "userIds");
+        invalid(call("POST", token(alice, tenant), members, Map.of("role", "member")), "userIds");
+        invalid(call("POST", token(alice, tenant), members, Map.of("userIds", List.of("has space"))), "userIds[0]");
+        invalid(call("POST", token(alice, tenant), members, Map.of("userIds", List.of(bob), "role", "king")), "role");
+        invalid(call("PATCH", token(alice, tenant), members + "/" + bob, Map.of("role", "king")), "role");
+        invalid(call("PATCH", token(alice, tenant), members + "/" + bob, Map.of()), "role");
+        problem(call("DELETE", token(alice, tenant), members + "/bad!id", null), 400);
+        problem(call("POST", token(alice, tenant), path("bad!id") + "/members", Map.of("userIds", List.of(bob))), 400);
+    }
+
+    @Test
+    void conversationChangesWithBadInputAreRejected() {
+        String id = create(token(alice, tenant), group("changes"));
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of("title", "x".repeat(129))), "title");
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of("title", " ")), "title");
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of()), "title");
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of("settings", Map.of("bad key", "v"))), "settings");
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of("settings",
+                IntStream.rangeClosed(1, 33).boxed().collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> "v")))),
+                "settings");
+        invalid(call("PATCH", token(alice, tenant), path(id), Map.of("settings", Map.of("k", "x".repeat(1025)))),
+                "settings.k");
+        problem(call("PATCH", token(alice, tenant), path("x".repeat(65)), Map.of("title", "t")), 400);
+    }
+
+    @Test
+    void readMarkersWithBadInputAreRejected() {
+        String id = create(token(alice, tenant), group("reads"));
+        invalid(call("PUT", token(alice, tenant), path(id) + "/read", Map.of("seq", -1)), "seq");
+        invalid(call("PUT", token(alice, tenant), path(id) + "/read", Map.of()), "seq");
+        problem(call("PUT", token(alice, tenant), path(id) + "/read", Map.of("seq", "lots")), 400);
+        invalid(call("PUT", token(alice, tenant), path(id) + "/read", Map.of("seq", 1.5)), "seq");
+        invalid(call("PUT", token(alice, tenant), path(id) + "/read", Map.of("seq", 1e30)), "seq");
+        problem(call("PUT", token(alice, tenant), path("bad!id") + "/read", Map.of("seq", 1)), 400);
+    }
+
+    @Test
+    void cursorsThatWereNotHandedOutAreRejected() {
+        invalid(get(token(alice, tenant), "/api/v1/conversations?cursor=not-a-cursor"), "cursor");
+        invalid(get(token(alice, tenant), "/api/v1/conversations?cursor="
+                + java.util.Base64.getUrlEncoder().encodeToString("12|bad id".getBytes())), "cursor");
+        problem(get(token(alice, tenant), "/api/v1/conversations?cursor=" + "x".repeat(201)), 400);
+    }
+
     private WebTestClient.ResponseSpec raw(String token, String body) {
         return http.post().uri("/api/v1/conversations")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)

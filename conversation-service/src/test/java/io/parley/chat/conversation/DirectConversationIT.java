@@ -67,7 +67,7 @@ class DirectConversationIT extends RunningService {
         String id = (String) results.get(0).getValue().get("id");
         for (String user : List.of(alice, bob)) {
             get(token(user, tenant), "/api/v1/conversations").expectStatus().isOk()
-                    .expectBody().jsonPath("$.length()").isEqualTo(1).jsonPath("$[0].id").isEqualTo(id);
+                    .expectBody().jsonPath("$.items.length()").isEqualTo(1).jsonPath("$.items[0].id").isEqualTo(id);
             get(token(user, tenant), "/internal/v1/conversations/" + id + "/membership").expectStatus().isOk();
         }
     }

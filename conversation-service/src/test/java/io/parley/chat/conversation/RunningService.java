@@ -69,6 +69,18 @@ abstract class RunningService {
         return http.get().uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
     }
 
+    /** Any method with an optional JSON body. */
+    WebTestClient.ResponseSpec call(String method, String token, String path, Object body) {
+        var request = http.method(org.springframework.http.HttpMethod.valueOf(method)).uri(path)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        return body == null ? request.exchange()
+                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    static String path(String conversationId) {
+        return "/api/v1/conversations/" + conversationId;
+    }
+
     /** Creates a conversation and returns its id. */
     String create(String token, Object body) {
         return post(token, body).expectStatus().isCreated()

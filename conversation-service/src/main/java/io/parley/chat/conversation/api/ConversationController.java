@@ -1,10 +1,13 @@
 package io.parley.chat.conversation.api;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,6 +15,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.parley.chat.conversation.ActivityCursor;
+import io.parley.chat.conversation.ConversationChange;
 import io.parley.chat.conversation.ConversationService;
 import io.parley.chat.conversation.ConversationType;
 import io.parley.chat.conversation.Ids;
@@ -21,7 +26,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
-import reactor.core.publisher.Flux;
+import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
 @RestController
@@ -52,9 +57,27 @@ class ConversationController {
         return conversations.get(caller, id).map(ConversationView::of);
     }
 
+    record ChangeRequest(String title, Map<String, String> settings) {
+    }
+
+    record ListPage(List<ConversationSummary> items, String nextCursor) {
+    }
+
+    @PatchMapping("/{id}")
+    Mono<ConversationView> update(ChatPrincipal caller,
+                                  @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
+                                  @RequestBody ChangeRequest request) {
+        return conversations.update(caller, id, ConversationChange.of(request.title(), request.settings()))
+                .map(ConversationView::of);
+    }
+
+    /** Newest activity first; pass {@code nextCursor} back as {@code cursor} for the next page. */
     @GetMapping
-    Flux<ConversationSummary> list(ChatPrincipal caller,
-                                   @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return conversations.list(caller, limit).map(ConversationSummary::of);
+    Mono<ListPage> list(ChatPrincipal caller,
+                        @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
+                        @RequestParam(required = false) @Size(max = 200) String cursor) {
+        return conversations.list(caller, ActivityCursor.decode(cursor), limit)
+                .map(page -> new ListPage(page.items().stream().map(ConversationSummary::of).toList(),
+                        page.next() == null ? null : page.next().encode()));
     }
 }

@@ -22,4 +22,18 @@ class KafkaConfig {
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
                 .build();
     }
+
+    /**
+     * message-service owns {@value Topics#MESSAGES} and declares it the same way; declaring it
+     * here too lets this service's consumer start before message-service ever ran (a
+     * declared topic that exists is left as it is).
+     */
+    @Bean
+    NewTopic messagesTopic() {
+        return TopicBuilder.name(Topics.MESSAGES)
+                .partitions(4)
+                .replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
+                .build();
+    }
 }

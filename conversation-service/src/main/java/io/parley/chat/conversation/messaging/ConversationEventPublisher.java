@@ -1,5 +1,6 @@
 package io.parley.chat.conversation.messaging;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,6 +13,7 @@ import io.parley.chat.contracts.events.ConversationEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.conversation.Conversation;
 import io.parley.chat.conversation.Member;
+import io.parley.chat.conversation.Role;
 import io.parley.chat.conversation.config.ConversationProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -46,6 +48,30 @@ public class ConversationEventPublisher {
                 ConversationEvent.Type.ConversationCreated, conversation.tenantId(), conversation.id(),
                 members.stream().map(Member::userId).toList(), null, conversation.createdAt());
         return send(event);
+    }
+
+    /** {@code userIds} are the users who became members, {@code role} the role they got. */
+    public Mono<Void> publishMembersAdded(Conversation conversation, List<String> userIds, Role role, Instant at) {
+        return send(event(ConversationEvent.Type.MemberAdded, conversation, userIds, role, at));
+    }
+
+    /** Consumers drop cached memberships of {@code userIds} (message-service's cache is keyed per user). */
+    public Mono<Void> publishMemberRemoved(Conversation conversation, String userId, Instant at) {
+        return send(event(ConversationEvent.Type.MemberRemoved, conversation, List.of(userId), null, at));
+    }
+
+    /**
+     * Title or settings changed: {@code userIds} is empty, meaning every member. A role change
+     * is also a ConversationUpdated, with the one affected user and the new {@code role}.
+     */
+    public Mono<Void> publishUpdated(Conversation conversation, List<String> userIds, Role role, Instant at) {
+        return send(event(ConversationEvent.Type.ConversationUpdated, conversation, userIds, role, at));
+    }
+
+    private static ConversationEvent event(ConversationEvent.Type type, Conversation conversation, List<String> userIds,
+                                           Role role, Instant at) {
+        return new ConversationEvent(UUID.randomUUID().toString(), type, conversation.tenantId(), conversation.id(),
+                List.copyOf(userIds), role == null ? null : role.wire(), at);
     }
 
     private Mono<Void> send(ConversationEvent event) {

@@ -3,13 +3,19 @@ package io.parley.chat.conversation.persistence;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
 
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Repository;
 
+import io.parley.chat.conversation.ActivityCursor;
 import io.parley.chat.conversation.Conversation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -38,20 +44,62 @@ public class ConversationRepository {
                 .map(ConversationDocument::toDomain);
     }
 
-    /** The conversations among {@code ids}, most recently updated first (ties by id, so pages are stable). */
-    public Flux<Conversation> findRecent(String tenantId, Collection<String> ids, int limit) {
+    /**
+     * One page of the conversations among {@code ids}, the most recently active first (ties
+     * by id, so pages are stable), starting after {@code after} when it is not null. One
+     * query: an {@code _id $in} lookup of at most ids.size() documents, sorted in the
+     * server and cut to {@code limit}.
+     */
+    public Flux<Conversation> findPage(String tenantId, Collection<String> ids, ActivityCursor after, int limit) {
         if (ids.isEmpty()) {
             return Flux.empty();
         }
-        return mongo.find(query(where("_id").in(ids).and("tenantId").is(tenantId))
-                        .with(Sort.by(Sort.Order.desc("updatedAt"), Sort.Order.desc("_id")))
+        Criteria criteria = where("_id").in(ids).and("tenantId").is(tenantId);
+        if (after != null) {
+            criteria = criteria.orOperator(where("lastActivityAt").lt(after.lastActivityAt()),
+                    where("lastActivityAt").is(after.lastActivityAt()).and("_id").lt(after.conversationId()));
+        }
+        return mongo.find(query(criteria)
+                        .with(Sort.by(Sort.Order.desc("lastActivityAt"), Sort.Order.desc("_id")))
                         .limit(limit), ConversationDocument.class)
                 .map(ConversationDocument::toDomain);
+    }
+
+    /** Sets the parts of the change that are not null and moves the activity time; empty when there is no such conversation. */
+    public Mono<Conversation> update(String tenantId, String id, String title, Map<String, String> settings,
+                                     Instant at) {
+        Update update = new Update().set("updatedAt", at).max("lastActivityAt", at);
+        if (title != null) {
+            update.set("title", title);
+        }
+        if (settings != null) {
+            update.set("settings", settings);
+        }
+        return mongo.findAndModify(query(where("_id").is(id).and("tenantId").is(tenantId)), update,
+                        FindAndModifyOptions.options().returnNew(true), ConversationDocument.class)
+                .map(ConversationDocument::toDomain);
+    }
+
+    /**
+     * Moves the head to {@code seq} and the activity time to {@code at}, each only forward
+     * ({@code $max}), so replaying or reordering message events changes nothing: any
+     * replica of this service may apply any event any number of times.
+     */
+    public Mono<Void> advanceHead(String tenantId, String id, long seq, Instant at) {
+        Update update = new Update().max("headSeq", seq);
+        if (at != null) {
+            update.max("lastActivityAt", at);
+        }
+        return mongo.updateFirst(query(where("_id").is(id).and("tenantId").is(tenantId)), update,
+                ConversationDocument.class).then();
     }
 
     Mono<Void> createIndexes() {
         return mongo.indexOps(ConversationDocument.class)
                 .createIndex(new Index().on("directKey", Sort.Direction.ASC).unique().sparse().named("directKey_unique"))
+                .then(mongo.indexOps(ConversationDocument.class).createIndex(new Index()
+                        .on("tenantId", Sort.Direction.ASC).on("lastActivityAt", Sort.Direction.DESC)
+                        .on("_id", Sort.Direction.DESC).named("tenant_activity")))
                 .then();
     }
 }

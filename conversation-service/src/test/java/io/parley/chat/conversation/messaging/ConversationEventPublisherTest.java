@@ -34,10 +34,10 @@ class ConversationEventPublisherTest {
             var publisher = new ConversationEventPublisher(new KafkaTemplate<>(factory), JsonMapper.builder().build(),
                     new ConversationProperties(Duration.ofMillis(500)));
             Instant now = Instant.now();
-            var conversation = new Conversation("c1", "t1", ConversationType.GROUP, "title", "u1", now, now, null);
+            var conversation = new Conversation("c1", "t1", ConversationType.GROUP, "title", "u1", now, now, null, null, 0, now);
 
             StepVerifier.create(publisher.publishCreated(conversation,
-                            List.of(new Member("c1", "t1", "u1", Role.OWNER, now))))
+                            List.of(new Member("c1", "t1", "u1", Role.OWNER, now, 0))))
                     .expectComplete()
                     .verify(Duration.ofSeconds(5));
         } finally {
