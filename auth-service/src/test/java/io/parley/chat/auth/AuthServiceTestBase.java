@@ -32,6 +32,8 @@ public abstract class AuthServiceTestBase {
     protected static final String OPEN_TENANT = "default";
     protected static final String SECOND_TENANT = "acme";
     protected static final String CLOSED_TENANT = "invite-only";
+    protected static final String PLATFORM_ADMIN = "root-admin";
+    protected static final String PLATFORM_ADMIN_PASSWORD = "platform admin test secret";
     protected static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
 
     @DynamicPropertySource
@@ -43,6 +45,8 @@ public abstract class AuthServiceTestBase {
         tenant(registry, 0, OPEN_TENANT, "Default", true);
         tenant(registry, 1, SECOND_TENANT, "Acme", true);
         tenant(registry, 2, CLOSED_TENANT, "Invite Only", false);
+        registry.add("chat.auth.platform-admin.username", () -> PLATFORM_ADMIN);
+        registry.add("chat.auth.platform-admin.password", () -> PLATFORM_ADMIN_PASSWORD);
     }
 
     private static void tenant(DynamicPropertyRegistry registry, int index, String slug, String name, boolean open) {
@@ -87,6 +91,21 @@ public abstract class AuthServiceTestBase {
                 .expectBody(JSON).returnResult().getResponseBody();
         return new RegisteredUser((String) body.get("id"), (String) body.get("tenantId"), tenant, username, password,
                 (String) body.get("displayName"));
+    }
+
+    protected String accessToken(String tenant, String username, String password) {
+        return (String) postJson("/api/v1/auth/login", Map.of("tenant", tenant, "username", username, "password", password))
+                .expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody().get("accessToken");
+    }
+
+    protected String platformAdminToken() {
+        return accessToken(OPEN_TENANT, PLATFORM_ADMIN, PLATFORM_ADMIN_PASSWORD);
+    }
+
+    protected WebTestClient.ResponseSpec postJson(String path, String bearer, Object body) {
+        return client.post().uri(path).headers(h -> h.setBearerAuth(bearer))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 
     protected WebTestClient.ResponseSpec postJson(String path, Object body) {

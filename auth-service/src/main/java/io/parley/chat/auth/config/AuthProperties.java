@@ -22,6 +22,7 @@ import jakarta.validation.constraints.Size;
  * @param accessTokenTtl   lifetime of an access token; short, because a JWT cannot be revoked
  * @param refreshTokenTtl  lifetime of one refresh token; each use replaces it with a fresh one
  * @param bcryptStrength   BCrypt cost factor (log2 of the rounds)
+ * @param platformAdmin    the first platform admin, created at startup when a password is given
  */
 @Validated
 @ConfigurationProperties("chat.auth")
@@ -32,12 +33,28 @@ public record AuthProperties(
         // 11 took about 110 ms per hash on the project's 2-core machines (10: 55 ms, 12: 260 ms).
         // OWASP's floor is 10; 11 doubles an attacker's cost over that while a login stays well
         // under a quarter second, where 12 would cap a 2-core replica at about 8 logins a second.
-        @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength) {
+        @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength,
+        @Valid @DefaultValue PlatformAdminSeed platformAdmin) {
 
     /** A tenant to create at startup; the slug is what users type, the generated id is what tokens carry. */
     public record TenantSeed(
             @NotBlank @Size(max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9-]*") String slug,
             @NotBlank @Size(max = 128) String name,
             @DefaultValue("false") boolean openSignup) {
+    }
+
+    /**
+     * The bootstrap platform admin: the one account that can create tenants before any
+     * exists. Created once when {@code password} is set (from the environment, never the
+     * repository) and left alone afterwards, so changing the variable does not reset it.
+     */
+    public record PlatformAdminSeed(
+            @NotBlank @DefaultValue("default") String tenant,
+            @NotBlank @DefaultValue("platform-admin") String username,
+            @DefaultValue("") String password) {
+
+        public boolean enabled() {
+            return password != null && !password.isBlank();
+        }
     }
 }
