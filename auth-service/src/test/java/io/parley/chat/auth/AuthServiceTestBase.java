@@ -64,10 +64,16 @@ public abstract class AuthServiceTestBase {
 
     protected WebTestClient client;
 
+    protected final String clientAddress = "10." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250) + "."
+            + (int) (Math.random() * 250);
+
     @BeforeEach
     void bindClient() {
+        // Each test comes from its own address (as the gateway would forward it), so that the
+        // per-address login limit counts only that test's failures.
         client = WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + port)
+                .defaultHeader("X-Forwarded-For", clientAddress)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }

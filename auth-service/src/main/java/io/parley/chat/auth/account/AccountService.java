@@ -34,15 +34,17 @@ public class AccountService {
     private final UserRepository users;
     private final PasswordHasher passwords;
     private final PasswordPolicy policy;
+    private final LoginThrottle throttle;
     private final AccessTokenService accessTokens;
     private final RefreshTokenService refreshTokens;
 
     AccountService(TenantService tenants, UserRepository users, PasswordHasher passwords, PasswordPolicy policy,
-                   AccessTokenService accessTokens, RefreshTokenService refreshTokens) {
+                   LoginThrottle throttle, AccessTokenService accessTokens, RefreshTokenService refreshTokens) {
         this.tenants = tenants;
         this.users = users;
         this.passwords = passwords;
         this.policy = policy;
+        this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
     }
@@ -107,11 +109,13 @@ public class AccountService {
 
     /**
      * Unknown tenant, unknown user, wrong password and disabled account all cost one
-     * BCrypt comparison and end in the same {@link InvalidCredentials}.
+     * BCrypt comparison and end in the same {@link InvalidCredentials}. Failures are
+     * limited per account and per {@code clientAddress} ({@link LoginThrottle}).
      */
-    public Mono<Session> login(String tenantSlug, String username, String password) {
-        return findCandidate(tenantSlug, usernameKey(username))
-                .flatMap(candidate -> authenticate(candidate, password))
+    public Mono<Session> login(String tenantSlug, String username, String password, String clientAddress) {
+        String usernameKey = usernameKey(username);
+        return throttle.guard(tenantSlug.toLowerCase(Locale.ROOT), usernameKey, clientAddress,
+                        () -> findCandidate(tenantSlug, usernameKey).flatMap(candidate -> authenticate(candidate, password)))
                 .map(AccountService::toUser)
                 .flatMap(this::startSession);
     }

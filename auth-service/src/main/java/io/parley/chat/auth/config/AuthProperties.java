@@ -23,6 +23,7 @@ import jakarta.validation.constraints.Size;
  * @param refreshTokenTtl  lifetime of one refresh token; each use replaces it with a fresh one
  * @param bcryptStrength   BCrypt cost factor (log2 of the rounds)
  * @param platformAdmin    the first platform admin, created at startup when a password is given
+ * @param loginLimits      how many failed logins an account and a client address get per window
  */
 @Validated
 @ConfigurationProperties("chat.auth")
@@ -34,7 +35,8 @@ public record AuthProperties(
         // OWASP's floor is 10; 11 doubles an attacker's cost over that while a login stays well
         // under a quarter second, where 12 would cap a 2-core replica at about 8 logins a second.
         @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength,
-        @Valid @DefaultValue PlatformAdminSeed platformAdmin) {
+        @Valid @DefaultValue PlatformAdminSeed platformAdmin,
+        @Valid @DefaultValue LoginLimits loginLimits) {
 
     /** A tenant to create at startup; the slug is what users type, the generated id is what tokens carry. */
     public record TenantSeed(
@@ -56,5 +58,18 @@ public record AuthProperties(
         public boolean enabled() {
             return password != null && !password.isBlank();
         }
+    }
+
+    /**
+     * Fixed windows: at most {@code perAccount} failed logins for one tenant+username and
+     * {@code perAddress} for one client address in each {@code window}. The account limit
+     * stops guessing one password; the address limit stops one client spraying many
+     * accounts. A locked account is locked for the rest of the window only, which bounds
+     * what an attacker gains by locking someone out on purpose.
+     */
+    public record LoginLimits(
+            @Min(1) @DefaultValue("10") int perAccount,
+            @Min(1) @DefaultValue("50") int perAddress,
+            @NotNull @DefaultValue("5m") Duration window) {
     }
 }

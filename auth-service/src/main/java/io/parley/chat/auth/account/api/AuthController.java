@@ -3,6 +3,7 @@ package io.parley.chat.auth.account.api;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -33,8 +34,9 @@ class AuthController {
     }
 
     @PostMapping("/login")
-    Mono<ResponseEntity<SessionResponse>> login(@Valid @RequestBody LoginRequest request) {
-        return accounts.login(request.tenant(), request.username(), request.password()).map(AuthController::tokens);
+    Mono<ResponseEntity<SessionResponse>> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http) {
+        return accounts.login(request.tenant(), request.username(), request.password(), ClientAddress.of(http))
+                .map(AuthController::tokens);
     }
 
     @PostMapping("/refresh")
