@@ -45,6 +45,10 @@ public abstract class AuthServiceTestBase {
         tenant(registry, 0, OPEN_TENANT, "Default", true);
         tenant(registry, 1, SECOND_TENANT, "Acme", true);
         tenant(registry, 2, CLOSED_TENANT, "Invite Only", false);
+        // Lower than the default 50 only to keep the limit tests short (each failure costs a BCrypt hash).
+        registry.add("chat.auth.login-limits.per-address", () -> 20);
+        // A rotated key signs at once here (one replica; the delay exists for many replicas and verifiers).
+        registry.add("chat.auth.keys.activation-delay", () -> "0s");
         registry.add("chat.auth.platform-admin.username", () -> PLATFORM_ADMIN);
         registry.add("chat.auth.platform-admin.password", () -> PLATFORM_ADMIN_PASSWORD);
     }

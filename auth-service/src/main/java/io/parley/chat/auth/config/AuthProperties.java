@@ -24,6 +24,7 @@ import jakarta.validation.constraints.Size;
  * @param bcryptStrength   BCrypt cost factor (log2 of the rounds)
  * @param platformAdmin    the first platform admin, created at startup when a password is given
  * @param loginLimits      how many failed logins an account and a client address get per window
+ * @param keys             when signing keys rotate
  */
 @Validated
 @ConfigurationProperties("chat.auth")
@@ -36,7 +37,8 @@ public record AuthProperties(
         // under a quarter second, where 12 would cap a 2-core replica at about 8 logins a second.
         @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength,
         @Valid @DefaultValue PlatformAdminSeed platformAdmin,
-        @Valid @DefaultValue LoginLimits loginLimits) {
+        @Valid @DefaultValue LoginLimits loginLimits,
+        @Valid @DefaultValue Keys keys) {
 
     /** A tenant to create at startup; the slug is what users type, the generated id is what tokens carry. */
     public record TenantSeed(
@@ -71,5 +73,18 @@ public record AuthProperties(
             @Min(1) @DefaultValue("10") int perAccount,
             @Min(1) @DefaultValue("50") int perAddress,
             @NotNull @DefaultValue("5m") Duration window) {
+    }
+
+    /**
+     * @param rotateEvery     age at which the newest signing key is replaced
+     * @param checkEvery      how often each replica checks whether a rotation is due
+     * @param activationDelay how long a new key is published before it signs; at least the
+     *                        key reload period (5 min) plus the JWKS cache age (5 min), so that
+     *                        every replica and verifier knows it first. Zero only in tests.
+     */
+    public record Keys(
+            @NotNull @DefaultValue("30d") Duration rotateEvery,
+            @NotNull @DefaultValue("1h") Duration checkEvery,
+            @NotNull @DefaultValue("10m") Duration activationDelay) {
     }
 }

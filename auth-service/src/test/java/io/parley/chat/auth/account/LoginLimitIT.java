@@ -11,7 +11,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.parley.chat.auth.AuthServiceTestBase;
 
-/** The base configures 10 failures per account and 50 per address in a 5-minute window (the defaults). */
+/** The base configures 10 failures per account (the default) and 20 per address in a 5-minute window. */
 class LoginLimitIT extends AuthServiceTestBase {
 
     @Test
@@ -32,7 +32,7 @@ class LoginLimitIT extends AuthServiceTestBase {
     @Test
     void anAddressIsLimitedAcrossAccounts() {
         String address = "10.2." + (int) (Math.random() * 250) + ".9";
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 20; i++) {
             failFrom(address, uniqueUsername()).expectStatus().isUnauthorized();
         }
         expectProblem(failFrom(address, uniqueUsername()), HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
@@ -68,7 +68,7 @@ class LoginLimitIT extends AuthServiceTestBase {
     void onlyTheLastForwardedAddressCounts() {
         // A client cannot dodge the address limit by prepending made-up addresses.
         String address = "10.6." + (int) (Math.random() * 250) + ".7";
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < 20; i++) {
             failFrom("203.0.113." + i + ", " + address, uniqueUsername()).expectStatus().isUnauthorized();
         }
         expectProblem(failFrom("198.51.100.1, " + address, uniqueUsername()), HttpStatus.TOO_MANY_REQUESTS,
