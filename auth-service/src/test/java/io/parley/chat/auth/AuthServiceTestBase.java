@@ -63,6 +63,10 @@ public abstract class AuthServiceTestBase {
     @LocalServerPort
     int port;
 
+    protected int port() {
+        return port;
+    }
+
     @Autowired
     protected ReactiveMongoTemplate mongo;
 

@@ -31,7 +31,10 @@ class LoginThrottle {
         this.limits = properties.loginLimits();
     }
 
-    /** Runs {@code login} unless a limit is used up, in which case it fails with {@link TooManyLoginAttempts}. */
+    /**
+     * Runs {@code login} unless a limit is used up, in which case it fails with
+     * {@link TooManyLoginAttempts}. A null {@code clientAddress} (not known) skips the address limit.
+     */
     <T> Mono<T> guard(String tenantSlug, String usernameKey, String clientAddress, Supplier<Mono<T>> login) {
         Instant now = Instant.now();
         long windowSeconds = limits.window().toSeconds();
@@ -39,13 +42,15 @@ class LoginThrottle {
         Instant windowEnd = Instant.ofEpochSecond((window + 1) * windowSeconds);
         // The window number in the id starts each window at zero; the TTL index removes old ones.
         String account = "acct:" + window + ":" + tenantSlug + "/" + usernameKey;
-        String address = "addr:" + window + ":" + clientAddress;
+        String address = clientAddress == null ? null : "addr:" + window + ":" + clientAddress;
         Instant expiresAt = windowEnd.plus(limits.window());
-        return Mono.zip(attempts.add(account, 1, expiresAt), attempts.add(address, 1, expiresAt))
+        Mono<Long> addressCount = address == null ? Mono.just(0L) : attempts.add(address, 1, expiresAt);
+        return Mono.zip(attempts.add(account, 1, expiresAt), addressCount)
                 .flatMap(counts -> counts.getT1() > limits.perAccount() || counts.getT2() > limits.perAddress()
                         ? Mono.<T>error(new TooManyLoginAttempts(retryAfter(now, windowEnd)))
                         : login.get().flatMap(result -> Mono.when(attempts.add(account, -1, expiresAt),
-                                attempts.add(address, -1, expiresAt)).thenReturn(result)));
+                                address == null ? Mono.empty() : attempts.add(address, -1, expiresAt))
+                                .thenReturn(result)));
     }
 
     private static Duration retryAfter(Instant now, Instant windowEnd) {

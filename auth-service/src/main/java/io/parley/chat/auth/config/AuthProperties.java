@@ -68,11 +68,15 @@ public record AuthProperties(
      * stops guessing one password; the address limit stops one client spraying many
      * accounts. A locked account is locked for the rest of the window only, which bounds
      * what an attacker gains by locking someone out on purpose.
+     *
+     * @param trustedProxies a regular expression of the remote addresses (the gateway's) whose
+     *                       {@code X-Forwarded-For} names the client; loopback by default, for the local run
      */
     public record LoginLimits(
             @Min(1) @DefaultValue("10") int perAccount,
             @Min(1) @DefaultValue("50") int perAddress,
-            @NotNull @DefaultValue("5m") Duration window) {
+            @NotNull @DefaultValue("5m") Duration window,
+            @NotBlank @DefaultValue("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1") String trustedProxies) {
     }
 
     /**

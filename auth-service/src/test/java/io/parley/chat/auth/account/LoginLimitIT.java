@@ -75,6 +75,19 @@ class LoginLimitIT extends AuthServiceTestBase {
                 "rate-limited");
     }
 
+    @Test
+    void aProxyThatForwardsNoClientAddressIsNotOneSharedBucket() {
+        // Loopback is a trusted proxy; without X-Forwarded-For the client is unknown, and counting
+        // every client behind the gateway as one address would let one attacker lock out everyone.
+        WebTestClient noForwardedFor = WebTestClient.bindToServer().baseUrl("http://localhost:" + port())
+                .responseTimeout(java.time.Duration.ofSeconds(30)).build();
+        for (int i = 0; i < 21; i++) {
+            noForwardedFor.post().uri("/api/v1/auth/login").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("tenant", OPEN_TENANT, "username", uniqueUsername(), "password", "wrong"))
+                    .exchange().expectStatus().isUnauthorized();
+        }
+    }
+
     private WebTestClient.ResponseSpec failFrom(String forwardedFor, String username) {
         return loginFrom(forwardedFor, username, "not the password");
     }
