@@ -32,6 +32,8 @@ public abstract class AuthServiceTestBase {
     protected static final String OPEN_TENANT = "default";
     protected static final String SECOND_TENANT = "acme";
     protected static final String CLOSED_TENANT = "invite-only";
+    protected static final String PLATFORM_ADMIN = "root-admin";
+    protected static final String PLATFORM_ADMIN_PASSWORD = "platform admin test secret";
     protected static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
 
     @DynamicPropertySource
@@ -43,6 +45,12 @@ public abstract class AuthServiceTestBase {
         tenant(registry, 0, OPEN_TENANT, "Default", true);
         tenant(registry, 1, SECOND_TENANT, "Acme", true);
         tenant(registry, 2, CLOSED_TENANT, "Invite Only", false);
+        // Lower than the default 50 only to keep the limit tests short (each failure costs a BCrypt hash).
+        registry.add("chat.auth.login-limits.per-address", () -> 20);
+        // A rotated key signs at once here (one replica; the delay exists for many replicas and verifiers).
+        registry.add("chat.auth.keys.activation-delay", () -> "0s");
+        registry.add("chat.auth.platform-admin.username", () -> PLATFORM_ADMIN);
+        registry.add("chat.auth.platform-admin.password", () -> PLATFORM_ADMIN_PASSWORD);
     }
 
     private static void tenant(DynamicPropertyRegistry registry, int index, String slug, String name, boolean open) {
@@ -55,15 +63,25 @@ public abstract class AuthServiceTestBase {
     @LocalServerPort
     int port;
 
+    protected int port() {
+        return port;
+    }
+
     @Autowired
     protected ReactiveMongoTemplate mongo;
 
     protected WebTestClient client;
 
+    protected final String clientAddress = "10." + (int) (Math.random() * 250) + "." + (int) (Math.random() * 250) + "."
+            + (int) (Math.random() * 250);
+
     @BeforeEach
     void bindClient() {
+        // Each test comes from its own address (as the gateway would forward it), so that the
+        // per-address login limit counts only that test's failures.
         client = WebTestClient.bindToServer()
                 .baseUrl("http://localhost:" + port)
+                .defaultHeader("X-Forwarded-For", clientAddress)
                 .responseTimeout(Duration.ofSeconds(30))
                 .build();
     }
@@ -87,6 +105,21 @@ public abstract class AuthServiceTestBase {
                 .expectBody(JSON).returnResult().getResponseBody();
         return new RegisteredUser((String) body.get("id"), (String) body.get("tenantId"), tenant, username, password,
                 (String) body.get("displayName"));
+    }
+
+    protected String accessToken(String tenant, String username, String password) {
+        return (String) postJson("/api/v1/auth/login", Map.of("tenant", tenant, "username", username, "password", password))
+                .expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody().get("accessToken");
+    }
+
+    protected String platformAdminToken() {
+        return accessToken(OPEN_TENANT, PLATFORM_ADMIN, PLATFORM_ADMIN_PASSWORD);
+    }
+
+    protected WebTestClient.ResponseSpec postJson(String path, String bearer, Object body) {
+        return client.post().uri(path).headers(h -> h.setBearerAuth(bearer))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 
     protected WebTestClient.ResponseSpec postJson(String path, Object body) {

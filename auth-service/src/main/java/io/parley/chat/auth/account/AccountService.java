@@ -12,7 +12,6 @@ import org.springframework.stereotype.Service;
 
 import io.parley.chat.auth.account.persistence.UserDocument;
 import io.parley.chat.auth.account.persistence.UserRepository;
-import io.parley.chat.auth.tenant.Tenant;
 import io.parley.chat.auth.tenant.TenantService;
 import io.parley.chat.auth.token.AccessTokenService;
 import io.parley.chat.auth.token.InvalidRefreshToken;
@@ -26,29 +25,82 @@ import reactor.core.publisher.Mono;
 @Service
 public class AccountService {
 
-    static final List<String> DEFAULT_ROLES = List.of("member");
+    static final List<String> DEFAULT_ROLES = List.of(Roles.MEMBER);
+    static final List<String> ADMIN_ROLES = List.of(Roles.MEMBER, Roles.ADMIN);
+    /** The bootstrap admin also administers its own tenant, so it can create that tenant's first users. */
+    static final List<String> PLATFORM_ADMIN_ROLES = List.of(Roles.MEMBER, Roles.ADMIN, Roles.PLATFORM_ADMIN);
 
     private final TenantService tenants;
     private final UserRepository users;
     private final PasswordHasher passwords;
+    private final PasswordPolicy policy;
+    private final LoginThrottle throttle;
     private final AccessTokenService accessTokens;
     private final RefreshTokenService refreshTokens;
 
-    AccountService(TenantService tenants, UserRepository users, PasswordHasher passwords,
-                   AccessTokenService accessTokens, RefreshTokenService refreshTokens) {
+    AccountService(TenantService tenants, UserRepository users, PasswordHasher passwords, PasswordPolicy policy,
+                   LoginThrottle throttle, AccessTokenService accessTokens, RefreshTokenService refreshTokens) {
         this.tenants = tenants;
         this.users = users;
         this.passwords = passwords;
+        this.policy = policy;
+        this.throttle = throttle;
         this.accessTokens = accessTokens;
         this.refreshTokens = refreshTokens;
     }
 
     public Mono<User> register(Registration registration) {
+        return Mono.fromRunnable(() -> policy.check(registration.password()))
+                .then(tenants.requireOpenForSignup(registration.tenant()))
+                .flatMap(tenant -> create(tenant.id(), registration, DEFAULT_ROLES));
+    }
+
+    /** A tenant admin adds a user to their own tenant, whether or not it allows sign-up. */
+    public Mono<User> createUser(ChatPrincipal caller, Registration registration, boolean admin) {
+        return requireRole(caller, Roles.ADMIN)
+                .then(Mono.fromRunnable(() -> policy.check(registration.password())))
+                .then(Mono.defer(() -> create(caller.tenantId(), registration, admin ? ADMIN_ROLES : DEFAULT_ROLES)));
+    }
+
+    /** The first admin of a tenant a platform admin has just created. */
+    public Mono<User> createTenantAdmin(String tenantId, Registration registration) {
+        return create(tenantId, registration, ADMIN_ROLES);
+    }
+
+    /**
+     * Disables or enables a user of the caller's tenant. A disabled user cannot log in,
+     * refresh, or read their account; the access token they hold lives out its short TTL.
+     * Their refresh families are not deleted, so enabling them again does not resurrect a
+     * session: {@code continueSession} revokes a family the moment it meets a disabled user.
+     */
+    public Mono<User> setDisabled(ChatPrincipal caller, String userId, boolean disabled) {
+        return requireRole(caller, Roles.ADMIN)
+                .then(Mono.defer(() -> users.setDisabled(caller.tenantId(), userId, disabled)))
+                .switchIfEmpty(Mono.error(UserNotFound::new))
+                .map(AccountService::toUser);
+    }
+
+    /** Creates the bootstrap platform admin unless that username exists already (it is never reset). */
+    public Mono<Void> seedPlatformAdmin(String tenantSlug, String username, String password) {
+        Registration registration = new Registration(tenantSlug, username, password, "Platform admin");
+        return tenants.find(tenantSlug)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                        "The platform admin's tenant '" + tenantSlug + "' is not configured")))
+                .filterWhen(tenant -> users.existsByUsername(tenant.id(), usernameKey(username)).map(taken -> !taken))
+                .flatMap(tenant -> create(tenant.id(), registration, PLATFORM_ADMIN_ROLES))
+                .onErrorResume(UsernameTaken.class, e -> Mono.empty())
+                .then();
+    }
+
+    static Mono<Void> requireRole(ChatPrincipal caller, String role) {
+        return caller.hasRole(role) ? Mono.empty() : Mono.error(new NotAllowed(role));
+    }
+
+    private Mono<User> create(String tenantId, Registration registration, List<String> roles) {
         String usernameKey = usernameKey(registration.username());
-        return tenants.requireOpenForSignup(registration.tenant())
-                .flatMap(tenant -> requireUsernameFree(tenant, usernameKey))
-                .flatMap(tenant -> passwords.hash(registration.password())
-                        .map(hash -> newUser(tenant, registration, usernameKey, hash)))
+        return requireUsernameFree(tenantId, usernameKey)
+                .then(passwords.hash(registration.password()))
+                .map(hash -> newUser(tenantId, registration, usernameKey, hash, roles))
                 .flatMap(users::insert)
                 // The check above is a courtesy that saves a hash; this is the guarantee under races.
                 .onErrorMap(DuplicateKeyException.class, e -> new UsernameTaken())
@@ -57,11 +109,13 @@ public class AccountService {
 
     /**
      * Unknown tenant, unknown user, wrong password and disabled account all cost one
-     * BCrypt comparison and end in the same {@link InvalidCredentials}.
+     * BCrypt comparison and end in the same {@link InvalidCredentials}. Failures are
+     * limited per account and per {@code clientAddress} ({@link LoginThrottle}).
      */
-    public Mono<Session> login(String tenantSlug, String username, String password) {
-        return findCandidate(tenantSlug, usernameKey(username))
-                .flatMap(candidate -> authenticate(candidate, password))
+    public Mono<Session> login(String tenantSlug, String username, String password, String clientAddress) {
+        String usernameKey = usernameKey(username);
+        return throttle.guard(tenantSlug.toLowerCase(Locale.ROOT), usernameKey, clientAddress,
+                        () -> findCandidate(tenantSlug, usernameKey).flatMap(candidate -> authenticate(candidate, password)))
                 .map(AccountService::toUser)
                 .flatMap(this::startSession);
     }
@@ -79,9 +133,9 @@ public class AccountService {
         return activeUser(caller.tenantId(), caller.userId()).switchIfEmpty(Mono.error(AccountUnavailable::new));
     }
 
-    private Mono<Tenant> requireUsernameFree(Tenant tenant, String usernameKey) {
-        return users.existsByUsername(tenant.id(), usernameKey)
-                .flatMap(taken -> taken ? Mono.error(new UsernameTaken()) : Mono.just(tenant));
+    private Mono<Void> requireUsernameFree(String tenantId, String usernameKey) {
+        return users.existsByUsername(tenantId, usernameKey)
+                .flatMap(taken -> taken ? Mono.error(new UsernameTaken()) : Mono.empty());
     }
 
     private Mono<Optional<UserDocument>> findCandidate(String tenantSlug, String usernameKey) {
@@ -117,11 +171,12 @@ public class AccountService {
                 .map(AccountService::toUser);
     }
 
-    private static UserDocument newUser(Tenant tenant, Registration registration, String usernameKey, String hash) {
+    private static UserDocument newUser(String tenantId, Registration registration, String usernameKey, String hash,
+                                        List<String> roles) {
         // NFC so that the same name typed on different keyboards is stored (and compared) alike.
         String displayName = Normalizer.normalize(registration.displayName().strip(), Normalizer.Form.NFC);
-        return new UserDocument(UUID.randomUUID().toString(), tenant.id(), registration.username(), usernameKey,
-                displayName, hash, DEFAULT_ROLES, false, Instant.now());
+        return new UserDocument(UUID.randomUUID().toString(), tenantId, registration.username(), usernameKey,
+                displayName, hash, roles, false, Instant.now());
     }
 
     private static String usernameKey(String username) {

@@ -22,6 +22,9 @@ import jakarta.validation.constraints.Size;
  * @param accessTokenTtl   lifetime of an access token; short, because a JWT cannot be revoked
  * @param refreshTokenTtl  lifetime of one refresh token; each use replaces it with a fresh one
  * @param bcryptStrength   BCrypt cost factor (log2 of the rounds)
+ * @param platformAdmin    the first platform admin, created at startup when a password is given
+ * @param loginLimits      how many failed logins an account and a client address get per window
+ * @param keys             when signing keys rotate
  */
 @Validated
 @ConfigurationProperties("chat.auth")
@@ -32,12 +35,60 @@ public record AuthProperties(
         // 11 took about 110 ms per hash on the project's 2-core machines (10: 55 ms, 12: 260 ms).
         // OWASP's floor is 10; 11 doubles an attacker's cost over that while a login stays well
         // under a quarter second, where 12 would cap a 2-core replica at about 8 logins a second.
-        @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength) {
+        @Min(10) @Max(16) @DefaultValue("11") int bcryptStrength,
+        @Valid @DefaultValue PlatformAdminSeed platformAdmin,
+        @Valid @DefaultValue LoginLimits loginLimits,
+        @Valid @DefaultValue Keys keys) {
 
     /** A tenant to create at startup; the slug is what users type, the generated id is what tokens carry. */
     public record TenantSeed(
             @NotBlank @Size(max = 64) @Pattern(regexp = "[a-z0-9][a-z0-9-]*") String slug,
             @NotBlank @Size(max = 128) String name,
             @DefaultValue("false") boolean openSignup) {
+    }
+
+    /**
+     * The bootstrap platform admin: the one account that can create tenants before any
+     * exists. Created once when {@code password} is set (from the environment, never the
+     * repository) and left alone afterwards, so changing the variable does not reset it.
+     */
+    public record PlatformAdminSeed(
+            @NotBlank @DefaultValue("default") String tenant,
+            @NotBlank @DefaultValue("platform-admin") String username,
+            @DefaultValue("") String password) {
+
+        public boolean enabled() {
+            return password != null && !password.isBlank();
+        }
+    }
+
+    /**
+     * Fixed windows: at most {@code perAccount} failed logins for one tenant+username and
+     * {@code perAddress} for one client address in each {@code window}. The account limit
+     * stops guessing one password; the address limit stops one client spraying many
+     * accounts. A locked account is locked for the rest of the window only, which bounds
+     * what an attacker gains by locking someone out on purpose.
+     *
+     * @param trustedProxies a regular expression of the remote addresses (the gateway's) whose
+     *                       {@code X-Forwarded-For} names the client; loopback by default, for the local run
+     */
+    public record LoginLimits(
+            @Min(1) @DefaultValue("10") int perAccount,
+            @Min(1) @DefaultValue("50") int perAddress,
+            @NotNull @DefaultValue("5m") Duration window,
+            @NotBlank @DefaultValue("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1") String trustedProxies) {
+    }
+
+    /**
+     * @param rotateEvery     age at which the newest signing key is replaced
+     * @param checkEvery      how often each replica checks whether a rotation is due
+     * @param activationDelay how long a new key is published before it signs; at least the
+     *                        key reload period (5 min) plus the JWKS cache age (5 min), so that
+     *                        every replica and verifier knows it first. Zero only in tests.
+     */
+    public record Keys(
+            @NotNull @DefaultValue("30d") Duration rotateEvery,
+            @NotNull @DefaultValue("1h") Duration checkEvery,
+            @NotNull @DefaultValue("10m") Duration activationDelay) {
     }
 }

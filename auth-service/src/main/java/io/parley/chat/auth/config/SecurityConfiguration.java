@@ -21,7 +21,8 @@ class SecurityConfiguration {
      */
     @Bean
     ReactiveJwtDecoder jwtDecoder(SigningKeyService keys, ChatSecurityProperties properties) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(jwt -> keys.verificationKeys())
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+                .withJwkSource(jwt -> keys.verificationKeys(jwt.getHeader().getKeyID()))
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 .build();
         decoder.setJwtValidator(ChatSecurityAutoConfiguration.tokenValidator(properties));

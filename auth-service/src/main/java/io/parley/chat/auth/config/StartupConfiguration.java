@@ -6,6 +6,8 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.parley.chat.auth.account.AccountService;
+import io.parley.chat.auth.account.persistence.LoginAttemptRepository;
 import io.parley.chat.auth.account.persistence.UserRepository;
 import io.parley.chat.auth.tenant.TenantService;
 import io.parley.chat.auth.token.SigningKeyService;
@@ -26,9 +28,14 @@ class StartupConfiguration {
      */
     @Bean
     ApplicationRunner prepareStore(UserRepository users, RefreshTokenRepository refreshTokens, TenantService tenants,
-                                   SigningKeyService signingKeys, AuthProperties properties) {
-        return args -> Mono.when(users.createIndexes(), refreshTokens.createIndexes())
+                                   LoginAttemptRepository loginAttempts,
+                                   SigningKeyService signingKeys, AccountService accounts, AuthProperties properties) {
+        var admin = properties.platformAdmin();
+        return args -> Mono.when(users.createIndexes(), refreshTokens.createIndexes(), loginAttempts.createIndexes())
                 .then(tenants.seed(properties.tenants()))
+                .then(admin.enabled()
+                        ? accounts.seedPlatformAdmin(admin.tenant(), admin.username(), admin.password())
+                        : Mono.empty())
                 .then(signingKeys.activeKey())
                 .block(TIMEOUT);
     }

@@ -36,6 +36,13 @@ public class TenantService {
                 .switchIfEmpty(Mono.error(SignupClosed::new));
     }
 
+    /** A new tenant, as a platform admin creates it; fails with {@link TenantExists} when the slug is taken. */
+    public Mono<Tenant> create(String slug, String name, boolean openSignup) {
+        return tenants.insert(slug.toLowerCase(Locale.ROOT), name, openSignup)
+                .map(TenantDocument::toTenant)
+                .onErrorMap(org.springframework.dao.DuplicateKeyException.class, e -> new TenantExists());
+    }
+
     /**
      * Creates the configured tenants that do not exist yet. Safe to run on every start of
      * every replica at once: an existing tenant keeps its id (tokens carry it) and its

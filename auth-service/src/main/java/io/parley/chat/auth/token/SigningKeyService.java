@@ -3,11 +3,16 @@ package io.parley.chat.auth.token;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
 import com.nimbusds.jose.JOSEException;
@@ -20,16 +25,25 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 
+import io.parley.chat.auth.config.AuthProperties;
 import io.parley.chat.auth.token.persistence.SigningKeyDocument;
 import io.parley.chat.auth.token.persistence.SigningKeyRepository;
+import io.parley.chat.kit.security.ChatSecurityProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * The EC P-256 keys this service signs with and publishes. They live in Mongo so that
  * every replica signs with the same key and serves the same JWKS; each replica holds
- * them in memory and reads them again every few minutes, which is how a key rotated
- * elsewhere will reach it (rotation itself comes later).
+ * them in memory and reads them again every {@link #RELOAD_AFTER}, which is how a key
+ * rotated elsewhere reaches it.
+ *
+ * <p>Rotation adds a key of the next generation that starts signing after
+ * {@code activationDelay}; until then it is only published. With the delay at least the
+ * reload period plus the JWKS cache age, every replica and every verifier knows the new
+ * key before the first token it signs. The previous key stays published until its
+ * successor has been signing for the access-token TTL plus the clock skew: after that, no
+ * live token can carry its {@code kid}.
  */
 @Service
 public class SigningKeyService {
@@ -37,30 +51,106 @@ public class SigningKeyService {
     private static final Logger log = LoggerFactory.getLogger(SigningKeyService.class);
 
     static final String ACTIVE_ID = "active";
-    private static final Duration RELOAD_AFTER = Duration.ofMinutes(5);
+    static final Duration RELOAD_AFTER = Duration.ofMinutes(5);
+    /** A token with an unknown kid reloads the keys at most this often, so random kids cannot flood Mongo. */
+    private static final Duration UNKNOWN_KID_RELOAD_GAP = Duration.ofSeconds(5);
 
     private final SigningKeyRepository keys;
-    private final Mono<KeyRing> ring;
+    private final AuthProperties.Keys settings;
+    private final Duration retention;
+    private final AtomicReference<Mono<KeyRing>> ring = new AtomicReference<>();
+    private final AtomicLong lastForcedReload = new AtomicLong();
 
-    SigningKeyService(SigningKeyRepository keys) {
+    SigningKeyService(SigningKeyRepository keys, AuthProperties auth, ChatSecurityProperties security) {
         this.keys = keys;
-        // A failed load is not cached: the next request tries Mongo again.
-        this.ring = Mono.defer(this::load).cache(loaded -> RELOAD_AFTER, error -> Duration.ZERO, () -> Duration.ZERO);
+        this.settings = auth.keys();
+        this.retention = auth.accessTokenTtl().plus(security.clockSkew());
+        reload();
     }
 
     /** The key that signs new tokens, created on first use if no replica has made one yet. */
     public Mono<SigningKey> activeKey() {
-        return ring.map(KeyRing::active);
+        return Mono.defer(ring::get).map(r -> r.active(Instant.now()));
     }
 
-    /** Public halves of every key that may have signed a live token. */
+    /** Public halves of every key that may have signed a live token, or is about to sign. */
     public Mono<JWKSet> publicKeys() {
-        return ring.map(KeyRing::publicKeys);
+        return Mono.defer(ring::get).map(r -> r.publicKeys(Instant.now(), retention));
     }
 
     /** What this service's own token decoder verifies against; it picks by {@code kid}. */
     public Flux<JWK> verificationKeys() {
         return publicKeys().flatMapIterable(JWKSet::getKeys);
+    }
+
+    /**
+     * As {@link #verificationKeys()}, reading Mongo again first when {@code kid} is unknown
+     * here: a key another replica rotated in with no activation delay is then trusted at once.
+     */
+    public Flux<JWK> verificationKeys(String kid) {
+        return publicKeys().flatMapMany(set -> {
+            if (kid == null || set.getKeyByKeyId(kid) != null || !mayForceReload()) {
+                return Flux.fromIterable(set.getKeys());
+            }
+            reload();
+            return verificationKeys();
+        });
+    }
+
+    /**
+     * Adds the next generation's key and emits its kid. When another replica rotated the
+     * same generation at the same moment, emits that replica's kid instead: one rotation,
+     * not two.
+     */
+    public Mono<String> rotate() {
+        return keys.findAll().collectList()
+                .flatMap(stored -> {
+                    long next = stored.stream().mapToLong(SigningKeyDocument::generationOrZero).max().orElse(-1) + 1;
+                    Instant activeFrom = Instant.now().plus(settings.activationDelay());
+                    SigningKeyDocument candidate = generate("gen-" + next, next, activeFrom);
+                    return keys.insertGeneration(candidate)
+                            .doOnNext(won -> {
+                                if (won) {
+                                    log.info("Rotated signing key: generation {} kid {} signs from {}", next,
+                                            candidate.kid(), activeFrom);
+                                }
+                            })
+                            .then(prune(stored));
+                })
+                .then(Mono.fromRunnable(this::reload))
+                .then(Mono.defer(ring::get))
+                .map(KeyRing::newest);
+    }
+
+    /** Rotates when the newest key is older than {@code rotateEvery}; every replica checks, one wins per generation. */
+    @Scheduled(initialDelayString = "${chat.auth.keys.check-every:1h}", fixedDelayString = "${chat.auth.keys.check-every:1h}")
+    void rotateWhenDue() {
+        keys.findAll().collectList()
+                .filter(stored -> !stored.isEmpty())
+                .map(stored -> stored.stream().max(Comparator.comparingLong(SigningKeyDocument::generationOrZero)).get())
+                .filter(newest -> newest.createdAt().plus(settings.rotateEvery()).isBefore(Instant.now()))
+                .flatMap(due -> rotate())
+                .doOnError(e -> log.warn("Scheduled key rotation failed; retrying at the next check", e))
+                .onErrorComplete()
+                // A scheduler thread, not a request: waiting here keeps checks from overlapping.
+                .block(Duration.ofMinutes(1));
+    }
+
+    private boolean mayForceReload() {
+        long now = System.nanoTime();
+        long last = lastForcedReload.get();
+        return now - last > UNKNOWN_KID_RELOAD_GAP.toNanos() && lastForcedReload.compareAndSet(last, now);
+    }
+
+    private void reload() {
+        // A failed load is not cached: the next request tries Mongo again.
+        ring.set(Mono.defer(this::load).cache(loaded -> RELOAD_AFTER, error -> Duration.ZERO, () -> Duration.ZERO));
+    }
+
+    /** Deletes keys that no live token can carry any more. */
+    private Mono<Void> prune(List<SigningKeyDocument> stored) {
+        List<String> expired = KeyRing.of(stored).expired(Instant.now(), retention);
+        return keys.deleteByIds(expired);
     }
 
     private Mono<KeyRing> load() {
@@ -70,46 +160,86 @@ public class SigningKeyService {
     }
 
     private Mono<List<SigningKeyDocument>> createActive() {
-        return keys.insertIfMissing(generate())
+        return keys.insertIfMissing(generate(ACTIVE_ID, 0, Instant.now()))
                 .doOnNext(winner -> log.info("Signing with key {}", winner.kid()))
                 .thenMany(keys.findAll())
                 .collectList();
     }
 
+    /** Any key at all: once rotation has pruned the first key ({@code active}), its successors sign. */
     private static boolean hasActive(List<SigningKeyDocument> stored) {
-        return stored.stream().anyMatch(key -> ACTIVE_ID.equals(key.id()));
+        return !stored.isEmpty();
     }
 
-    private static SigningKeyDocument generate() {
+    private static SigningKeyDocument generate(String id, long generation, Instant activeFrom) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256)
                     .keyID(UUID.randomUUID().toString())
                     .keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256)
                     .generate();
-            return new SigningKeyDocument(ACTIVE_ID, key.getKeyID(), JWSAlgorithm.ES256.getName(), key.toJSONString(),
-                    Instant.now());
+            return new SigningKeyDocument(id, key.getKeyID(), JWSAlgorithm.ES256.getName(), key.toJSONString(),
+                    Instant.now(), generation, activeFrom);
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot generate an EC P-256 key", e);
         }
     }
 
-    private record KeyRing(SigningKey active, JWKSet publicKeys) {
+    /** The stored keys in generation order, each with its signer built once. */
+    private record KeyRing(List<Entry> entries) {
+
+        record Entry(String id, long generation, Instant activeFrom, ECKey jwk, SigningKey signing) {
+        }
 
         static KeyRing of(List<SigningKeyDocument> stored) {
-            SigningKey active = null;
-            List<JWK> published = new java.util.ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
             for (SigningKeyDocument doc : stored) {
                 ECKey key = parse(doc);
-                published.add(key.toPublicJWK());
-                if (ACTIVE_ID.equals(doc.id())) {
-                    active = new SigningKey(key, signer(key));
+                entries.add(new Entry(doc.id(), doc.generationOrZero(), doc.activeFromOrCreated(), key,
+                        new SigningKey(key, signer(key))));
+            }
+            entries.sort(Comparator.comparingLong(Entry::generation));
+            if (entries.isEmpty()) {
+                throw new IllegalStateException("No signing key stored");
+            }
+            return new KeyRing(List.copyOf(entries));
+        }
+
+        /** The newest key that has started signing (the first key if, oddly, none has). */
+        SigningKey active(Instant now) {
+            Entry active = entries.get(0);
+            for (Entry entry : entries) {
+                if (!entry.activeFrom().isAfter(now)) {
+                    active = entry;
                 }
             }
-            if (active == null) {
-                throw new IllegalStateException("No active signing key in " + stored.size() + " stored keys");
+            return active.signing();
+        }
+
+        String newest() {
+            return entries.get(entries.size() - 1).jwk().getKeyID();
+        }
+
+        /** Every key except those whose successor has been signing for longer than {@code retention}. */
+        JWKSet publicKeys(Instant now, Duration retention) {
+            List<String> expired = expired(now, retention);
+            List<JWK> published = new ArrayList<>();
+            for (Entry entry : entries) {
+                if (!expired.contains(entry.id())) {
+                    published.add(entry.jwk().toPublicJWK());
+                }
             }
-            return new KeyRing(active, new JWKSet(published));
+            return new JWKSet(published);
+        }
+
+        List<String> expired(Instant now, Duration retention) {
+            List<String> expired = new ArrayList<>();
+            for (int i = 0; i + 1 < entries.size(); i++) {
+                if (entries.get(i + 1).activeFrom().plus(retention).isBefore(now)) {
+                    expired.add(entries.get(i).id());
+                }
+            }
+            return expired;
         }
 
         private static ECKey parse(SigningKeyDocument doc) {

@@ -13,7 +13,7 @@ class PasswordHasherTest {
 
     // Cost 4 keeps the unit test fast; the service's floor is 10, enforced when binding configuration.
     private final PasswordHasher hasher = new PasswordHasher(
-            new AuthProperties(List.of(), Duration.ofMinutes(15), Duration.ofDays(30), 4));
+            new AuthProperties(List.of(), Duration.ofMinutes(15), Duration.ofDays(30), 4, null, null, null));
 
     @Test
     void matchesOnlyTheHashedPassword() {

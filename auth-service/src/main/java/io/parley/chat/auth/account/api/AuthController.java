@@ -1,8 +1,11 @@
 package io.parley.chat.auth.account.api;
 
+import java.util.regex.Pattern;
+
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -12,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.parley.chat.auth.account.AccountService;
 import io.parley.chat.auth.account.Session;
+import io.parley.chat.auth.config.AuthProperties;
 import io.parley.chat.kit.security.ChatPrincipal;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
@@ -21,9 +25,11 @@ import reactor.core.publisher.Mono;
 class AuthController {
 
     private final AccountService accounts;
+    private final Pattern trustedProxies;
 
-    AuthController(AccountService accounts) {
+    AuthController(AccountService accounts, AuthProperties properties) {
         this.accounts = accounts;
+        this.trustedProxies = Pattern.compile(properties.loginLimits().trustedProxies());
     }
 
     @PostMapping("/register")
@@ -33,8 +39,10 @@ class AuthController {
     }
 
     @PostMapping("/login")
-    Mono<ResponseEntity<SessionResponse>> login(@Valid @RequestBody LoginRequest request) {
-        return accounts.login(request.tenant(), request.username(), request.password()).map(AuthController::tokens);
+    Mono<ResponseEntity<SessionResponse>> login(@Valid @RequestBody LoginRequest request, ServerHttpRequest http) {
+        String clientAddress = ClientAddress.of(http, trustedProxies);
+        return accounts.login(request.tenant(), request.username(), request.password(), clientAddress)
+                .map(AuthController::tokens);
     }
 
     @PostMapping("/refresh")

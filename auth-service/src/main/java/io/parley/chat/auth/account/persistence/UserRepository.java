@@ -3,11 +3,17 @@ package io.parley.chat.auth.account.persistence;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 import static org.springframework.data.mongodb.core.query.Query.query;
 
+import java.util.regex.Pattern;
+
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Repository;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Every lookup names the tenant: a user id or username from another tenant finds nothing. */
@@ -43,5 +49,31 @@ public class UserRepository {
 
     public Mono<UserDocument> findById(String tenantId, String id) {
         return mongo.findOne(query(where("_id").is(id).and("tenantId").is(tenantId)), UserDocument.class);
+    }
+
+    /**
+     * Enabled users of one tenant whose username or display name starts with {@code prefix}
+     * (ignoring case), ordered by username. The prefix is matched literally: it is quoted,
+     * so a search for {@code .*} finds names starting with a dot and star, not everyone.
+     * The username side uses the tenant+usernameKey index; the display-name side is a
+     * case-insensitive regex that scans the tenant's users, which is fine at directory sizes
+     * of tens of thousands and is the first thing to replace (a lower-cased copy) beyond.
+     */
+    public Flux<UserDocument> search(String tenantId, String prefix, int page, int size) {
+        Criteria match = new Criteria().orOperator(
+                where("usernameKey").regex("^" + Pattern.quote(prefix.toLowerCase(java.util.Locale.ROOT))),
+                where("displayName").regex("^" + Pattern.quote(prefix), "i"));
+        Query query = query(where("tenantId").is(tenantId).and("disabled").is(false).andOperator(match))
+                .with(Sort.by("usernameKey"))
+                .skip((long) page * size)
+                .limit(size);
+        return mongo.find(query, UserDocument.class);
+    }
+
+    /** Emits the user after the change, or nothing when no user has this id in this tenant. */
+    public Mono<UserDocument> setDisabled(String tenantId, String id, boolean disabled) {
+        return mongo.findAndModify(query(where("_id").is(id).and("tenantId").is(tenantId)),
+                Update.update("disabled", disabled),
+                org.springframework.data.mongodb.core.FindAndModifyOptions.options().returnNew(true), UserDocument.class);
     }
 }

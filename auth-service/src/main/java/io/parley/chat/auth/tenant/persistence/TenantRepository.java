@@ -46,4 +46,9 @@ public class TenantRepository {
                 // Two replicas upserting the same new slug at once: one insert wins on the unique index.
                 .onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
     }
+
+    /** Fails with {@link DuplicateKeyException} when the slug is taken (the unique index decides). */
+    public Mono<TenantDocument> insert(String slug, String name, boolean openSignup) {
+        return mongo.insert(new TenantDocument(UUID.randomUUID().toString(), slug, name, openSignup, Instant.now()));
+    }
 }

@@ -43,4 +43,17 @@ public class SigningKeyRepository {
                 .onErrorResume(DuplicateKeyException.class,
                         e -> mongo.findById(candidate.id(), SigningKeyDocument.class));
     }
+
+    /**
+     * Stores a rotated key; emits false when another replica stored this generation first
+     * (its key is then the one that counts, and this one is dropped).
+     */
+    public Mono<Boolean> insertGeneration(SigningKeyDocument key) {
+        return mongo.insert(key).thenReturn(true).onErrorResume(DuplicateKeyException.class, e -> Mono.just(false));
+    }
+
+    public Mono<Void> deleteByIds(java.util.Collection<String> ids) {
+        return ids.isEmpty() ? Mono.empty()
+                : mongo.remove(query(where("_id").in(ids)), SigningKeyDocument.class).then();
+    }
 }

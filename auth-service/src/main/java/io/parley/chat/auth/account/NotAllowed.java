@@ -1,0 +1,12 @@
+package io.parley.chat.auth.account;
+
+import org.springframework.http.HttpStatus;
+
+import io.parley.chat.kit.problem.ChatProblem;
+
+public class NotAllowed extends ChatProblem {
+
+    public NotAllowed(String role) {
+        super(HttpStatus.FORBIDDEN, "forbidden", "This request needs the role '" + role + "'.");
+    }
+}

@@ -1,0 +1,107 @@
+package io.parley.chat.auth.directory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.parley.chat.auth.AuthServiceTestBase;
+
+class DirectoryIT extends AuthServiceTestBase {
+
+    @Test
+    void findsUsersOfTheCallersTenantByUsernamePrefixIgnoringCase() {
+        String prefix = "dir" + UUID.randomUUID().toString().substring(0, 6);
+        RegisteredUser caller = register();
+        RegisteredUser alice = register(OPEN_TENANT, prefix + "-Alice");
+        RegisteredUser bob = register(OPEN_TENANT, prefix + "-bob");
+        register(OPEN_TENANT, "x" + prefix);
+
+        List<Map<String, Object>> found = items(search(token(caller), prefix.toUpperCase(), 0, 20));
+
+        assertThat(found).extracting(entry -> entry.get("id")).containsExactly(alice.id(), bob.id());
+        assertThat(found.get(0)).containsOnlyKeys("id", "username", "displayName")
+                .containsEntry("username", alice.username());
+    }
+
+    @Test
+    void findsUsersByDisplayNamePrefix() {
+        RegisteredUser caller = register();
+        RegisteredUser named = register();
+        // Display names are "Name of <username>"; a search on the full display name finds exactly one.
+        List<Map<String, Object>> found = items(search(token(caller), "name OF " + named.username(), 0, 20));
+        assertThat(found).extracting(entry -> entry.get("id")).containsExactly(named.id());
+    }
+
+    @Test
+    void neverShowsUsersOfAnotherTenant() {
+        String prefix = "iso" + UUID.randomUUID().toString().substring(0, 6);
+        RegisteredUser outsider = register(SECOND_TENANT, prefix + "-acme");
+        RegisteredUser insider = register(OPEN_TENANT, prefix + "-default");
+
+        assertThat(items(search(token(insider), prefix, 0, 50))).extracting(e -> e.get("id"))
+                .containsExactly(insider.id());
+        assertThat(items(search(token(outsider), prefix, 0, 50))).extracting(e -> e.get("id"))
+                .containsExactly(outsider.id());
+    }
+
+    @Test
+    void pagesThroughMatchesInUsernameOrder() {
+        String prefix = "pg" + UUID.randomUUID().toString().substring(0, 6);
+        RegisteredUser caller = register();
+        for (int i = 0; i < 5; i++) {
+            register(OPEN_TENANT, prefix + "-" + i);
+        }
+        String token = token(caller);
+        List<Object> all = new java.util.ArrayList<>();
+        for (int page = 0; page < 3; page++) {
+            Map<String, Object> body = search(token, prefix, page, 2).expectStatus().isOk()
+                    .expectBody(JSON).returnResult().getResponseBody();
+            assertThat(body).containsEntry("page", page).containsEntry("size", 2);
+            all.addAll(items(body).stream().map(e -> e.get("username")).toList());
+        }
+        assertThat(all).containsExactly(prefix + "-0", prefix + "-1", prefix + "-2", prefix + "-3", prefix + "-4");
+    }
+
+    @Test
+    void treatsTheQueryAsLiteralTextNotAPattern() {
+        RegisteredUser caller = register();
+        assertThat(items(search(token(caller), ".*", 0, 50))).isEmpty();
+    }
+
+    @Test
+    void requiresATokenAndBoundsThePage() {
+        expectProblem(client.get().uri("/api/v1/users?query=a").exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+        String token = token(register());
+        assertThat(expectProblem(search(token, "a", 0, 51), HttpStatus.BAD_REQUEST, "validation").get("errors"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("size");
+        assertThat(expectProblem(search(token, "a", -1, 10), HttpStatus.BAD_REQUEST, "validation").get("errors"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("page");
+        assertThat(expectProblem(search(token, "q".repeat(65), 0, 10), HttpStatus.BAD_REQUEST, "validation")
+                .get("errors")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("query");
+    }
+
+    private String token(RegisteredUser user) {
+        return (String) login(user).get("accessToken");
+    }
+
+    private WebTestClient.ResponseSpec search(String token, String query, int page, int size) {
+        return client.get().uri(b -> b.path("/api/v1/users").queryParam("query", "{q}").queryParam("page", page)
+                        .queryParam("size", size).build(query))
+                .headers(h -> h.setBearerAuth(token)).exchange();
+    }
+
+    private static List<Map<String, Object>> items(WebTestClient.ResponseSpec response) {
+        return items(response.expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> items(Map<String, Object> body) {
+        return (List<Map<String, Object>>) body.get("items");
+    }
+}
