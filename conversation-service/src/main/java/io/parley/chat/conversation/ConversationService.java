@@ -15,6 +15,7 @@ import io.parley.chat.conversation.messaging.ConversationEventPublisher;
 import io.parley.chat.conversation.persistence.ConversationRepository;
 import io.parley.chat.conversation.persistence.MemberRepository;
 import io.parley.chat.kit.security.ChatPrincipal;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -55,11 +56,18 @@ public class ConversationService {
                 .switchIfEmpty(Mono.defer(() -> insertDirect(conversation, newMembers)));
     }
 
+    /** A conversation with its members: for its members, and for anyone of the tenant when it is a CHANNEL. */
     public Mono<ConversationDetails> get(ChatPrincipal caller, String conversationId) {
-        return membership(caller, conversationId)
-                .then(conversations.findById(caller.tenantId(), conversationId))
+        return conversations.findById(caller.tenantId(), conversationId)
+                .filterWhen(found -> found.type() == ConversationType.CHANNEL ? Mono.just(true)
+                        : members.find(caller.tenantId(), conversationId, caller.userId()).hasElement())
                 .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)))
                 .flatMap(this::withMembers);
+    }
+
+    /** The caller's tenant's channels, by title, optionally those starting with {@code query}. */
+    public Flux<Conversation> channels(ChatPrincipal caller, String query, int limit) {
+        return conversations.findChannels(caller.tenantId(), query, limit);
     }
 
     /** A page of the caller's conversation list and where the next one starts (null after the last page). */

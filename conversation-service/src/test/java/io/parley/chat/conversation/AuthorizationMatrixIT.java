@@ -74,6 +74,10 @@ class AuthorizationMatrixIT extends RunningService {
                                                                                        200, 200, 200,   200,   404,    200),
             row("POST   /{id}/members (add another) CHANNEL", Kind.CHANNEL, f -> req("POST", path(f.id) + "/members", Map.of("userIds", List.of(f.newcomer))),
                                                                                        200, 200, 403,   403,   404,    403),
+            row("GET    /conversations/{id} CHANNEL", Kind.CHANNEL, f -> req("GET", path(f.id), null),
+                                                                                       200, 200, 200,   200,   404,    200),
+            row("GET    /conversations/channels", Kind.CHANNEL, f -> req("GET", "/api/v1/conversations/channels", null),
+                                                                                       200, 200, 200,   200,   200,    200),
             row("DELETE /{id}/members/{target} CHANNEL", Kind.CHANNEL, f -> req("DELETE", path(f.id) + "/members/" + f.target, null),
                                                                                        204, 204, 403,   404,   404,    404));
 

@@ -51,6 +51,22 @@ class ConversationController {
                         .body(ConversationView.of(result.details())));
     }
 
+    /**
+     * The tenant's channels (tenant-visible, open to join), by title; {@code query} matches
+     * the start of the title, case-insensitively. A literal path: it wins over {@code /{id}}.
+     */
+    @GetMapping("/channels")
+    Mono<List<ChannelView>> channels(ChatPrincipal caller,
+                                     @RequestParam(required = false) @Size(max = 128) String query,
+                                     @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
+        return conversations.channels(caller, query, limit)
+                .map(c -> new ChannelView(c.id(), c.title(), c.createdAt(), c.lastActivityAt()))
+                .collectList();
+    }
+
+    record ChannelView(String id, String title, java.time.Instant createdAt, java.time.Instant lastActivityAt) {
+    }
+
     @GetMapping("/{id}")
     Mono<ConversationView> get(ChatPrincipal caller,
                                @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {

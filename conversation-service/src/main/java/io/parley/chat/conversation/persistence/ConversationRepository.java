@@ -17,6 +17,7 @@ import org.springframework.stereotype.Repository;
 
 import io.parley.chat.conversation.ActivityCursor;
 import io.parley.chat.conversation.Conversation;
+import io.parley.chat.conversation.ConversationType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,6 +63,20 @@ public class ConversationRepository {
         return mongo.find(query(criteria)
                         .with(Sort.by(Sort.Order.desc("lastActivityAt"), Sort.Order.desc("_id")))
                         .limit(limit), ConversationDocument.class)
+                .map(ConversationDocument::toDomain);
+    }
+
+    /**
+     * The tenant's channels whose title starts with {@code titlePrefix} (case-insensitive;
+     * all when blank), by title. Channels are tenant-visible: this is how a member of the
+     * tenant finds one to join.
+     */
+    public Flux<Conversation> findChannels(String tenantId, String titlePrefix, int limit) {
+        Criteria criteria = where("tenantId").is(tenantId).and("type").is(ConversationType.CHANNEL.name());
+        if (titlePrefix != null && !titlePrefix.isBlank()) {
+            criteria = criteria.and("title").regex("^" + java.util.regex.Pattern.quote(titlePrefix.strip()), "i");
+        }
+        return mongo.find(query(criteria).with(Sort.by("title", "_id")).limit(limit), ConversationDocument.class)
                 .map(ConversationDocument::toDomain);
     }
 

@@ -57,7 +57,7 @@ public final class MessageSendBenchmark {
         System.out.printf("MessageSendBenchmark: %d s per phase, %d sends/s fixed rate, concurrency %d, %d cores%n",
                 seconds, rate, concurrency, Runtime.getRuntime().availableProcessors());
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("tools/load-tests/target/cluster"),
-                false, false, Map.of(), List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx768m"), Duration.ofSeconds(180),
+                false, false, Map.of(), jvmOptions(), Duration.ofSeconds(180),
                 System.out))) {
             String gateway = cluster.gatewayUrl();
             String token = login(gateway);
@@ -76,6 +76,16 @@ public final class MessageSendBenchmark {
             Histogram latency = openLoop(messages, token, rate, seconds);
             System.out.printf("ack latency at %d sends/s:   %s%n", rate, Percentiles.describe(latency));
         }
+    }
+
+    /** Full JIT for steady-state figures; BENCH_JVM_OPTS adds to them (e.g. -Dchat.message.sweep-interval=1h). */
+    static List<String> jvmOptions() {
+        List<String> options = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx768m"));
+        String extra = System.getenv("BENCH_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            options.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return options;
     }
 
     /** The store's own ceiling for what a send must do: take a seq, insert the entry. */

@@ -61,7 +61,7 @@ public class ChatSecurityAutoConfiguration {
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 .build();
         decoder.setJwtValidator(tokenValidator(properties));
-        return decoder;
+        return new CachingJwtDecoder(decoder, properties.clockSkew());
     }
 
     /** The claim checks every service applies; auth-service reuses them for its own decoder. */

@@ -1,0 +1,54 @@
+package io.parley.chat.kit.security;
+
+import java.time.Duration;
+
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Remembers tokens that verified, so that a client's every request does not pay for an
+ * ES256 signature check again: profiling message-service under load put 24 to 43 % of
+ * its CPU in P-256 arithmetic, for the same token over and over.
+ *
+ * <p>The key is the exact token string, so a hit is the same signed bytes that passed
+ * the full check (signature, algorithm, issuer, audience). Expiry is checked again on
+ * every hit. Entries live at most {@link #TTL}, which bounds how long tokens of a key
+ * withdrawn from the JWKS keep working on a replica that saw them. Failures are never
+ * remembered.
+ */
+public final class CachingJwtDecoder implements ReactiveJwtDecoder {
+
+    static final Duration TTL = Duration.ofSeconds(60);
+    private static final int MAX_TOKENS = 10_000;
+
+    private final ReactiveJwtDecoder delegate;
+    private final OAuth2TokenValidator<Jwt> stillValid;
+    private final Cache<String, Jwt> verified = Caffeine.newBuilder()
+            .maximumSize(MAX_TOKENS)
+            .expireAfterWrite(TTL)
+            .build();
+
+    public CachingJwtDecoder(ReactiveJwtDecoder delegate, Duration clockSkew) {
+        this.delegate = delegate;
+        this.stillValid = new JwtTimestampValidator(clockSkew);
+    }
+
+    @Override
+    public Mono<Jwt> decode(String token) {
+        Jwt known = verified.getIfPresent(token);
+        if (known != null) {
+            if (!stillValid.validate(known).hasErrors()) {
+                return Mono.just(known);
+            }
+            verified.invalidate(token);
+        }
+        return delegate.decode(token).doOnNext(jwt -> verified.put(token, jwt));
+    }
+}
