@@ -4,13 +4,14 @@ import java.time.Duration;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.conversation.persistence.ConversationRepository;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps each conversation's {@code headSeq} and {@code lastActivityAt} in step with
@@ -30,20 +31,17 @@ class MessageEventListener {
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ConversationRepository conversations;
-    private final JsonMapper json;
+    private final EventReader events;
 
-    MessageEventListener(ConversationRepository conversations, JsonMapper json) {
+    MessageEventListener(ConversationRepository conversations, EventReader events) {
         this.conversations = conversations;
-        this.json = json;
+        this.events = events;
     }
 
     @KafkaListener(topics = Topics.MESSAGES, groupId = "conversation-service")
-    void onEvent(String value) {
-        MessageEvent event;
-        try {
-            event = json.readValue(value, MessageEvent.class);
-        } catch (RuntimeException e) {
-            log.warn("Skipping an unreadable record on {}: {}", Topics.MESSAGES, e.getClass().getSimpleName());
+    void onEvent(ConsumerRecord<String, String> record) {
+        MessageEvent event = events.read(record, MessageEvent.class).orElse(null);
+        if (event == null) {
             return;
         }
         if (event.conversationId() == null || event.tenantId() == null || event.seq() <= 0) {

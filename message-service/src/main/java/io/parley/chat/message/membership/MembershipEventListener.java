@@ -1,13 +1,12 @@
 package io.parley.chat.message.membership;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import io.parley.chat.contracts.events.ConversationEvent;
 import io.parley.chat.contracts.events.Topics;
-import tools.jackson.databind.json.JsonMapper;
+import io.parley.chat.kit.events.EventReader;
 
 /**
  * Drops cached memberships when conversation-service says they changed. Every replica
@@ -17,31 +16,26 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class MembershipEventListener {
 
-    private static final Logger log = LoggerFactory.getLogger(MembershipEventListener.class);
-
     private final MembershipClient membership;
-    private final JsonMapper json;
+    private final EventReader events;
 
-    MembershipEventListener(MembershipClient membership, JsonMapper json) {
+    MembershipEventListener(MembershipClient membership, EventReader events) {
         this.membership = membership;
-        this.json = json;
+        this.events = events;
     }
 
     @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "message-service-${random.uuid}")
-    void onEvent(String value) {
-        ConversationEvent event;
-        try {
-            event = json.readValue(value, ConversationEvent.class);
-        } catch (RuntimeException e) {
-            log.warn("Skipping an unreadable record on {}: {}", Topics.CONVERSATIONS, e.getClass().getSimpleName());
-            return;
-        }
-        if (event.type() == ConversationEvent.Type.MemberRemoved && event.conversationId() != null) {
-            if (event.userIds() == null || event.userIds().isEmpty()) {
-                membership.invalidate(event.tenantId(), event.conversationId(), null);
-            } else {
-                event.userIds().forEach(u -> membership.invalidate(event.tenantId(), event.conversationId(), u));
-            }
+    void onEvent(ConsumerRecord<String, String> record) {
+        events.read(record, ConversationEvent.class)
+                .filter(event -> event.type() == ConversationEvent.Type.MemberRemoved && event.conversationId() != null)
+                .ifPresent(this::forget);
+    }
+
+    private void forget(ConversationEvent removal) {
+        if (removal.userIds() == null || removal.userIds().isEmpty()) {
+            membership.invalidate(removal.tenantId(), removal.conversationId(), null);
+        } else {
+            removal.userIds().forEach(u -> membership.invalidate(removal.tenantId(), removal.conversationId(), u));
         }
     }
 }

@@ -3,8 +3,6 @@ package io.parley.chat.edge.session;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -14,7 +12,7 @@ import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
-import tools.jackson.databind.json.JsonMapper;
+import io.parley.chat.kit.events.EventReader;
 
 /**
  * Applies membership changes to live sockets: a removed member's subscription ends at
@@ -25,30 +23,22 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ConversationEventListener {
 
-    private static final Logger log = LoggerFactory.getLogger(ConversationEventListener.class);
-
     private final SessionRegistry sessions;
     private final FeedRegistry feeds;
     private final FrameEncoder encoder;
-    private final JsonMapper json;
+    private final EventReader events;
 
-    ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, JsonMapper json) {
+    ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, EventReader events) {
         this.sessions = sessions;
         this.feeds = feeds;
         this.encoder = encoder;
-        this.json = json;
+        this.events = events;
     }
 
     @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "realtime-edge-${random.uuid}")
     void onRecord(ConsumerRecord<String, String> record) {
-        ConversationEvent event;
-        try {
-            event = json.readValue(record.value(), ConversationEvent.class);
-        } catch (RuntimeException e) {
-            log.warn("Skipping unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
-            return;
-        }
-        if (event.type() == null || event.conversationId() == null || event.tenantId() == null) {
+        ConversationEvent event = events.read(record, ConversationEvent.class).orElse(null);
+        if (event == null || event.type() == null || event.conversationId() == null || event.tenantId() == null) {
             return;
         }
         List<String> users = event.userIds() == null ? List.of() : event.userIds();
