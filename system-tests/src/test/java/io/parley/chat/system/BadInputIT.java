@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.parley.chat.cluster.LocalCluster;
@@ -18,18 +17,9 @@ import io.parley.chat.testkit.TestTokens;
 import tools.jackson.databind.JsonNode;
 
 /** Bad input on the slice, through the gateway: a clear 4xx problem or an error frame, never a 5xx, nothing stored. */
-class BadInputIT {
+class BadInputIT extends RunningCluster {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-
-    static LocalCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.get();
-        api = new Api(cluster.gatewayUrl());
-    }
 
     @Test
     void restRejectsBadRequestsWithProblemDetailsAndStoresNothing() throws Exception {

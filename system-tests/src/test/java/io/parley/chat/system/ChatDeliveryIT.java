@@ -10,10 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.parley.chat.cluster.LocalCluster;
 import io.parley.chat.testkit.ChatSocket;
 import io.parley.chat.testkit.ChatSocket.Auth;
 import tools.jackson.databind.JsonNode;
@@ -23,18 +21,9 @@ import tools.jackson.databind.JsonNode;
  * message acked once, delivered to every subscribed socket once and in order, the same
  * as history, and a socket that comes back gets exactly what it missed.
  */
-class ChatDeliveryIT {
+class ChatDeliveryIT extends RunningCluster {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    static LocalCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.get();
-        api = new Api(cluster.gatewayUrl());
-    }
 
     @Test
     void twoUsersSendingConcurrentlyBothReceiveEveryMessageOnceInOrder() throws Exception {

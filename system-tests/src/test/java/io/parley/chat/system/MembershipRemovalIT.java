@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.parley.chat.cluster.LocalCluster;
 import io.parley.chat.testkit.ChatSocket;
 import io.parley.chat.testkit.ChatSocket.Auth;
 import tools.jackson.databind.JsonNode;
@@ -25,20 +23,11 @@ import tools.jackson.databind.JsonNode;
  * so a pass shows the event did the work) and prints the time it measured.
  * Live frames to an already-open subscription are realtime-edge's concern and not asserted.
  */
-class MembershipRemovalIT {
+class MembershipRemovalIT extends RunningCluster {
 
     /** Removal to refused send. Measured 0.1-1 s here (docs/perf-conversation.md); the TTL is 30 s. */
     static final Duration BOUND = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    static LocalCluster cluster;
-    static Api api;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = TestCluster.get();
-        api = new Api(cluster.gatewayUrl());
-    }
 
     @Test
     void aRemovedMemberCanNoLongerSendSubscribeOrReadHistoryWithinTheBound() throws Exception {
