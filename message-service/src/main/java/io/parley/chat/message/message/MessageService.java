@@ -64,7 +64,7 @@ public class MessageService {
     public Mono<SendResult> send(ChatPrincipal sender, String conversationId, String clientMsgId, String rawBody) {
         return Mono.fromCallable(() -> new SendCommand(sender, conversationId, clientMsgId, bodyRules.normalise(rawBody)))
                 .flatMap(cmd -> membership.roleOf(sender, conversationId).thenReturn(cmd))
-                .flatMap(cmd -> findRepeat(cmd).switchIfEmpty(Mono.defer(() -> store(cmd))))
+                .flatMap(this::store)
                 .flatMap(this::publishIfNew)
                 .doOnNext(result -> metrics.counter("chat.messages.sent", "result",
                         result.created() ? "created" : "repeat").increment())
@@ -124,9 +124,11 @@ public class MessageService {
     }
 
     /**
-     * Owns the idempotency key, then takes a seq and inserts. A repeat that finds the key
-     * claimed waits for that attempt's message; a claim left by a dead attempt is taken
-     * over after {@link #CLAIM_TAKEOVER_AFTER}.
+     * Owns the idempotency key, then takes a seq and inserts. The claim is the first
+     * write, so a first attempt costs no lookup; a repeat finds the key claimed and
+     * answers with the first attempt's message, waiting for it while that attempt is
+     * still running; a claim left by a dead attempt is taken over after
+     * {@link #CLAIM_TAKEOVER_AFTER}.
      */
     private Mono<SendResult> store(SendCommand cmd) {
         String key = cmd.conversationId() + "|" + cmd.sender().userId() + "|" + cmd.clientMsgId();

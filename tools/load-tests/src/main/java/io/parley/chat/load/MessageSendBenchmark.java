@@ -68,8 +68,11 @@ public final class MessageSendBenchmark {
             double raw = rawStoreRate(cluster.mongoUri(), concurrency, seconds);
             System.out.printf("raw store (seq + insert):   %8.0f ops/s%n", raw);
 
-            closedLoop(messages, token, concurrency, Math.max(5, seconds / 2), "warm-up");
-            double sustained = closedLoop(messages, token, concurrency, seconds, "sustained");
+            closedLoop(messages, token, concurrency, Math.max(5, seconds / 2), "warm-up", new AtomicLong());
+            CpuMeter cpu = CpuMeter.start(cluster.pids());
+            AtomicLong sent = new AtomicLong();
+            double sustained = closedLoop(messages, token, concurrency, seconds, "sustained", sent);
+            cpu.print("acked send", sent.get());
             System.out.printf("service sends (HTTP, acked): %8.0f sends/s = %.2f of the raw store rate%n", sustained,
                     sustained / raw);
 
@@ -118,8 +121,7 @@ public final class MessageSendBenchmark {
         }
     }
 
-    static double closedLoop(String url, String token, int concurrency, int seconds, String label) {
-        AtomicLong ok = new AtomicLong();
+    static double closedLoop(String url, String token, int concurrency, int seconds, String label, AtomicLong ok) {
         AtomicLong failed = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<CompletableFuture<Void>> loops = new ArrayList<>();

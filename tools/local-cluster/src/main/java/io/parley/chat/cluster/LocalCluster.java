@@ -227,6 +227,17 @@ public final class LocalCluster implements AutoCloseable {
         return rss;
     }
 
+    /** Process ids by name: the services, the Kafka broker when embedded, and this launcher (the Mongo wire server). */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        services.forEach(s -> pids.put(s.name(), s.pid()));
+        if (kafka != null) {
+            pids.put("kafka", kafka.pid());
+        }
+        pids.put("launcher (mongo wire server)", ProcessHandle.current().pid());
+        return pids;
+    }
+
     /** Stops services first (so they drain against live infrastructure), then the infrastructure. */
     @Override
     public void close() {

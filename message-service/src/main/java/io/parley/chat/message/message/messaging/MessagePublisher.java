@@ -17,7 +17,6 @@ import org.springframework.stereotype.Component;
 import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.message.message.Message;
-import io.parley.chat.message.message.persistence.MessageStore;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,17 +36,17 @@ public class MessagePublisher {
 
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper json;
-    private final MessageStore store;
+    private final PublishedMarks marks;
     private final AtomicLong failingUntil = new AtomicLong(System.nanoTime());
 
-    MessagePublisher(KafkaTemplate<String, String> kafka, JsonMapper json, MessageStore store) {
+    MessagePublisher(KafkaTemplate<String, String> kafka, JsonMapper json, PublishedMarks marks) {
         this.kafka = kafka;
         this.json = json;
-        this.store = store;
+        this.marks = marks;
     }
 
     /**
-     * Sends the event and marks the entry published; fails if Kafka does not acknowledge
+     * Sends the event and marks the entry published (in the next batch of marks); fails if Kafka does not acknowledge
      * within {@code timeout}. The producer's send can block while it has no metadata
      * (Kafka down), so it runs off the event loop.
      */
@@ -57,7 +56,7 @@ public class MessagePublisher {
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(timeout)
                 .doOnError(e -> failingUntil.set(System.nanoTime() + BACKOFF_AFTER_FAILURE.toNanos()))
-                .then(store.markPublished(message.entryId()))
+                .doOnSuccess(sent -> marks.mark(message.entryId()))
                 .thenReturn(message);
     }
 

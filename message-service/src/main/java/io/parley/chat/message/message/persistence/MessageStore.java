@@ -3,12 +3,15 @@ package io.parley.chat.message.message.persistence;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 
 import org.bson.Document;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -169,9 +172,18 @@ public class MessageStore implements SmartInitializingSingleton {
         return forward ? found : found.sort(Comparator.comparingLong(Message::seq));
     }
 
-    public Mono<Void> markPublished(String entryId) {
-        return mongo.updateFirst(Query.query(where("_id").is(entryId)), Update.update("published", true),
-                MessageDocument.class, MESSAGES).then();
+    /**
+     * Marks entries published in one round trip: one update per entry by {@code _id}, so
+     * every one is an index lookup (an {@code $in} would make mongo-java-server scan).
+     */
+    public Mono<Void> markPublished(Collection<String> entryIds) {
+        if (entryIds.isEmpty()) {
+            return Mono.empty();
+        }
+        ReactiveBulkOperations bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, MESSAGES);
+        Update published = Update.update("published", true);
+        entryIds.forEach(id -> bulk.updateOne(Query.query(where("_id").is(id)), published));
+        return bulk.execute().then();
     }
 
     /** Entries still unpublished after the grace period, oldest conversation order first. */
