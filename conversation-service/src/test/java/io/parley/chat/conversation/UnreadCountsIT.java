@@ -79,6 +79,17 @@ class UnreadCountsIT extends RunningService {
     }
 
     @Test
+    void anUnreadableRecordAmongGoodOnesIsSkippedAndTheGoodOnesStillCount() {
+        String id = create(token(alice, tenant), group("poison", bob));
+        send(id, 1);
+        producer.send(new ProducerRecord<>(Topics.MESSAGES, id, "{not json"));
+        producer.send(new ProducerRecord<>(Topics.MESSAGES, id, "{\"conversationId\":\"" + id + "\",\"seq\":\"x\"}"));
+        send(id, 2, 3);
+        await().atMost(BOUND).untilAsserted(() -> assertThat(line(bob, id))
+                .containsEntry("headSeq", 3).containsEntry("unread", 3));
+    }
+
+    @Test
     void aRemovedMemberLosesTheLineAndARejoinedOneStartsAtTheHead() {
         String id = create(token(alice, tenant), group("removal", bob));
         send(id, 1, 2);

@@ -1,6 +1,10 @@
 package io.parley.chat.conversation.messaging;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +16,7 @@ import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.conversation.persistence.ConversationRepository;
+import reactor.core.publisher.Flux;
 
 /**
  * Keeps each conversation's {@code headSeq} and {@code lastActivityAt} in step with
@@ -38,21 +43,41 @@ class MessageEventListener {
         this.events = events;
     }
 
-    @KafkaListener(topics = Topics.MESSAGES, groupId = "conversation-service")
-    void onEvent(ConsumerRecord<String, String> record) {
-        MessageEvent event = events.read(record, MessageEvent.class).orElse(null);
-        if (event == null) {
-            return;
+    /**
+     * A poll's records at once: only the highest seq and latest activity per conversation
+     * is written, so a busy conversation costs one write per poll rather than one per
+     * message.
+     */
+    @KafkaListener(topics = Topics.MESSAGES, groupId = "conversation-service", batch = "true")
+    void onEvents(List<ConsumerRecord<String, String>> records) {
+        Map<String, Head> heads = new LinkedHashMap<>();
+        for (ConsumerRecord<String, String> record : records) {
+            MessageEvent event = events.read(record, MessageEvent.class).orElse(null);
+            if (event == null) {
+                continue;
+            }
+            if (event.conversationId() == null || event.tenantId() == null || event.seq() <= 0) {
+                log.warn("Skipping a {} record without conversation, tenant or seq", Topics.MESSAGES);
+                continue;
+            }
+            heads.merge(event.tenantId() + "/" + event.conversationId(),
+                    new Head(event.tenantId(), event.conversationId(), event.seq(), activityTime(event)), Head::max);
         }
-        if (event.conversationId() == null || event.tenantId() == null || event.seq() <= 0) {
-            log.warn("Skipping a {} record without conversation, tenant or seq", Topics.MESSAGES);
-            return;
-        }
-        conversations.advanceHead(event.tenantId(), event.conversationId(), event.seq(), activityTime(event))
+        Flux.fromIterable(heads.values())
+                .concatMap(head -> conversations.advanceHead(head.tenantId(), head.conversationId(), head.seq(), head.at()))
+                .then()
                 .block(WRITE_TIMEOUT);
     }
 
-    private static java.time.Instant activityTime(MessageEvent event) {
+    /** The furthest a conversation moved within one poll. */
+    private record Head(String tenantId, String conversationId, long seq, Instant at) {
+        Head max(Head other) {
+            return new Head(tenantId, conversationId, Math.max(seq, other.seq),
+                    at == null || (other.at != null && other.at.isAfter(at)) ? other.at : at);
+        }
+    }
+
+    private static Instant activityTime(MessageEvent event) {
         return event.editedAt() != null && event.type() != MessageEvent.Type.MessageCreated
                 ? event.editedAt() : event.createdAt();
     }
