@@ -21,7 +21,7 @@ import io.parley.chat.testkit.TestInfrastructure;
  * observed without slowing the other tests.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "chat.presence.session-ttl=5s")
+        properties = {"chat.presence.session-ttl=5s", "chat.presence.sweep-interval=250ms"})
 abstract class RunningService {
 
     @DynamicPropertySource

@@ -14,6 +14,8 @@ import jakarta.validation.constraints.NotNull;
  * @param lastSeenTtl        how long the last-seen instant of a user who stays away is kept
  * @param publishTimeout     how long a request waits for Kafka to take an event before it answers anyway
  * @param failureLogInterval at most one log line per interval while Redis or Kafka keep failing
+ * @param sweepInterval      how often lapsed sessions are looked for: an edge that dies without a goodbye
+ *                           shows its users offline at most this long after their sessions' TTL
  */
 @Validated
 @ConfigurationProperties("chat.presence")
@@ -21,5 +23,6 @@ public record PresenceProperties(
         @NotNull @DefaultValue("60s") Duration sessionTtl,
         @NotNull @DefaultValue("30d") Duration lastSeenTtl,
         @NotNull @DefaultValue("2s") Duration publishTimeout,
-        @NotNull @DefaultValue("30s") Duration failureLogInterval) {
+        @NotNull @DefaultValue("30s") Duration failureLogInterval,
+        @NotNull @DefaultValue("1s") Duration sweepInterval) {
 }
