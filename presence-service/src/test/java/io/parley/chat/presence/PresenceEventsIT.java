@@ -6,25 +6,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.parley.chat.contracts.events.PresenceEvent;
-import io.parley.chat.contracts.events.Topics;
-import io.parley.chat.testkit.TestInfrastructure;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Events are keyed by tenant, so one tenant's events arrive in the order they were
@@ -32,9 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  * for the first user is on its way.
  */
 class PresenceEventsIT extends RunningService {
-
-    @Autowired
-    JsonMapper json;
 
     @Autowired
     ExpirySweeper sweeper;
@@ -116,44 +104,11 @@ class PresenceEventsIT extends RunningService {
     }
 
     private double onlineGauge() {
-        String body = http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        String body = http.mutate().codecs(c -> c.defaultCodecs().maxInMemorySize(8 * 1024 * 1024)).build()
+                .get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         return body.lines().filter(l -> l.startsWith("chat_presence_online_users"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow();
-    }
-
-    private List<PresenceEvent> eventsUntil(KafkaConsumer<String, String> consumer, String tenant, String lastUser,
-                                            Duration bound) {
-        return eventsUntil(consumer, tenant, seen -> seen.get(seen.size() - 1).userId().equals(lastUser), bound);
-    }
-
-    /** The tenant's events up to the one after which {@code done} holds. */
-    List<PresenceEvent> eventsUntil(KafkaConsumer<String, String> consumer, String tenant,
-                                    Predicate<List<PresenceEvent>> done, Duration bound) {
-        List<PresenceEvent> events = new ArrayList<>();
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(250))) {
-                if (!tenant.equals(record.key())) {
-                    continue;
-                }
-                events.add(json.readValue(record.value(), PresenceEvent.class));
-                if (done.test(events)) {
-                    return events;
-                }
-            }
-        }
-        throw new AssertionError("Events of " + tenant + " incomplete after " + bound + "; saw " + events);
-    }
-
-    private static KafkaConsumer<String, String> consumer() {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafka().bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer());
-        consumer.subscribe(List.of(Topics.PRESENCE));
-        return consumer;
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.chat.presence.config;
 
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -16,6 +17,8 @@ import jakarta.validation.constraints.NotNull;
  * @param failureLogInterval at most one log line per interval while Redis or Kafka keep failing
  * @param sweepInterval      how often lapsed sessions are looked for: an edge that dies without a goodbye
  *                           shows its users offline at most this long after their sessions' TTL
+ * @param typingThrottle     at most one Typing event per user and conversation within this window
+ * @param conversationServiceUrl where read markers are stored (membership checks use {@code chat.membership.*})
  */
 @Validated
 @ConfigurationProperties("chat.presence")
@@ -24,5 +27,7 @@ public record PresenceProperties(
         @NotNull @DefaultValue("30d") Duration lastSeenTtl,
         @NotNull @DefaultValue("2s") Duration publishTimeout,
         @NotNull @DefaultValue("30s") Duration failureLogInterval,
-        @NotNull @DefaultValue("1s") Duration sweepInterval) {
+        @NotNull @DefaultValue("1s") Duration sweepInterval,
+        @NotNull @DefaultValue("3s") Duration typingThrottle,
+        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl) {
 }
