@@ -33,6 +33,11 @@ import reactor.core.publisher.Mono;
  * outage. Each lapse is removed from that set inside the script that finds it, so with
  * several replicas sweeping at once each offline transition is published exactly once.
  * The same sweep sums the online sets for {@code chat_presence_online_users}.
+ * <p>
+ * The offline event carries the user's last heartbeat as {@code at}, not the sweep time:
+ * if the user reconnects in the instant between a sweep's script and its publish, the
+ * reconnect's online event may reach Kafka first, and consumers that keep the newest
+ * {@code at} per user still end up with the right status.
  */
 @Component
 class ExpirySweeper implements SmartLifecycle {
