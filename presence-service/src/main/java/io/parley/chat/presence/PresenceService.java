@@ -49,11 +49,12 @@ public class PresenceService {
 
     /** Only the removal of the last live session publishes: other devices keep the user online. */
     public Mono<Void> remove(ChatPrincipal caller, String sessionId) {
-        Instant now = now();
-        return store.remove(caller.tenantId(), caller.userId(), sessionId, now)
-                .onErrorResume(e -> degradedWrite("Removing a session", e))
-                .filter(Boolean::booleanValue)
-                .flatMap(wentOffline -> publisher.publishChanged(caller.tenantId(), caller.userId(), Status.OFFLINE, now));
+        return store.remove(caller.tenantId(), caller.userId(), sessionId, now())
+                .onErrorResume(e -> {
+                    failures.warn("Removing a session", e);
+                    return Mono.empty();
+                })
+                .flatMap(lastSeen -> publisher.publishChanged(caller.tenantId(), caller.userId(), Status.OFFLINE, lastSeen));
     }
 
     /** Users of the caller's tenant only: the tenant comes from the token, never from the request. */

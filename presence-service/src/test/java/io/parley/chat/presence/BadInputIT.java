@@ -60,11 +60,37 @@ class BadInputIT extends RunningService {
     }
 
     @Test
+    void badTypingBodiesAreRejected() {
+        String token = token(alice, tenant);
+        for (String body : new String[] {"{}", "{\"conversationId\": null}", "{\"conversationId\": \"bad id\"}",
+                "{\"conversationId\": 42}", "{\"conversationId\": \"" + "c".repeat(65) + "\"}", "{\"conversationId\": ", "[]"}) {
+            problem(typing(token, body), 400);
+        }
+        problem(http.post().uri("/internal/v1/presence/typing")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange(), 400);
+    }
+
+    @Test
+    void badReadBodiesAreRejected() {
+        String token = token(alice, tenant);
+        for (String body : new String[] {"{}", "{\"conversationId\": \"c1\"}", "{\"seq\": 1}",
+                "{\"conversationId\": \"c1\", \"seq\": -1}", "{\"conversationId\": \"c1\", \"seq\": 1.5}",
+                "{\"conversationId\": \"c1\", \"seq\": \"x\"}", "{\"conversationId\": \"c1\", \"seq\": 1e30}",
+                "{\"conversationId\": \"not ok\", \"seq\": 1}", "{\"conversationId\": \"c1\", \"seq\": "}) {
+            problem(read(token, body), 400);
+        }
+    }
+
+    @Test
     void requestsWithoutTokenAreUnauthorized() {
         problem(http.get().uri("/api/v1/presence?userIds=a").exchange(), 401);
         problem(http.put().uri("/internal/v1/presence/sessions/s1").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"edgeId\":\"e\"}").exchange(), 401);
         problem(http.delete().uri("/internal/v1/presence/sessions/s1").exchange(), 401);
+        problem(http.post().uri("/internal/v1/presence/typing").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"conversationId\":\"c\"}").exchange(), 401);
+        problem(http.put().uri("/internal/v1/presence/read").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"conversationId\":\"c\",\"seq\":1}").exchange(), 401);
     }
 
     @Test

@@ -6,17 +6,13 @@ import org.springframework.http.HttpStatus;
 
 import io.parley.chat.kit.problem.ChatProblem;
 
-/** The ways a send or a history read is refused. */
+/**
+ * The ways a send or a history read is refused. Membership refusals come from
+ * {@link io.parley.chat.kit.membership.MembershipProblems} (shared with presence-service).
+ */
 public final class MessageProblems {
 
     private MessageProblems() {
-    }
-
-    /** The conversation does not exist in the caller's tenant, or the caller is not a member: one answer for both. */
-    public static final class ConversationNotFound extends ChatProblem {
-        public ConversationNotFound(String conversationId) {
-            super(HttpStatus.NOT_FOUND, "conversation-not-found", "No conversation " + conversationId + " that you are a member of.");
-        }
     }
 
     public static final class MessageNotFound extends ChatProblem {
@@ -44,13 +40,6 @@ public final class MessageProblems {
         public SendInProgress() {
             super(HttpStatus.CONFLICT, "send-in-progress",
                     "A send with this clientMsgId is still in progress; retry with the same clientMsgId.",
-                    Map.of("retryable", true));
-        }
-    }
-
-    public static final class MembershipUnavailable extends ChatProblem {
-        public MembershipUnavailable() {
-            super(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Membership cannot be checked right now; retry shortly.",
                     Map.of("retryable", true));
         }
     }

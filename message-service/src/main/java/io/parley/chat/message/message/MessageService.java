@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.message.config.MessageProperties;
-import io.parley.chat.message.membership.MembershipClient;
+import io.parley.chat.kit.membership.MembershipClient;
 import io.parley.chat.message.message.MessageProblems.MessageNotFound;
 import io.parley.chat.message.message.MessageProblems.NotYourMessage;
 import io.parley.chat.message.message.messaging.MessagePublisher;

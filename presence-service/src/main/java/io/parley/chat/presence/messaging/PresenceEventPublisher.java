@@ -18,8 +18,8 @@ import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes status transitions to {@value Topics#PRESENCE}, keyed by tenant id so that one
- * tenant's transitions stay in order in one partition. Best effort: presence is soft state
+ * Publishes status transitions, typing and read markers to {@value Topics#PRESENCE}, keyed
+ * by tenant id so that one tenant's events stay in order in one partition. Best effort: presence is soft state
  * and edges re-read it, so a failed send is logged (throttled) and never fails the request.
  */
 @Component
@@ -40,15 +40,31 @@ public class PresenceEventPublisher {
     }
 
     public Mono<Void> publishChanged(String tenantId, String userId, Status status, Instant at) {
-        PresenceEvent event = new PresenceEvent(UUID.randomUUID().toString(), PresenceEvent.Type.PresenceChanged,
-                tenantId, userId, null, status.wire(), null, at);
+        return publish(new PresenceEvent(UUID.randomUUID().toString(), PresenceEvent.Type.PresenceChanged,
+                tenantId, userId, null, status.wire(), null, at)).then();
+    }
+
+    /** Emits whether Kafka took the event. */
+    public Mono<Boolean> publishTyping(String tenantId, String userId, String conversationId, Instant at) {
+        return publish(new PresenceEvent(UUID.randomUUID().toString(), PresenceEvent.Type.Typing,
+                tenantId, userId, conversationId, null, null, at));
+    }
+
+    public Mono<Void> publishReadMarker(String tenantId, String userId, String conversationId, long seq, Instant at) {
+        return publish(new PresenceEvent(UUID.randomUUID().toString(), PresenceEvent.Type.ReadMarker,
+                tenantId, userId, conversationId, null, seq, at)).then();
+    }
+
+    private Mono<Boolean> publish(PresenceEvent event) {
         String value = json.writeValueAsString(event);
         // send() can block for max.block.ms while it fetches metadata: keep it off the event loop
-        return Mono.fromFuture(() -> kafka.send(Topics.PRESENCE, tenantId, value), true)
+        return Mono.fromFuture(() -> kafka.send(Topics.PRESENCE, event.tenantId(), value), true)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(properties.publishTimeout())
-                .doOnError(e -> failures.warn("Publishing PresenceChanged", e))
-                .onErrorComplete()
-                .then();
+                .thenReturn(true)
+                .onErrorResume(e -> {
+                    failures.warn("Publishing " + event.type(), e);
+                    return Mono.just(false);
+                });
     }
 }

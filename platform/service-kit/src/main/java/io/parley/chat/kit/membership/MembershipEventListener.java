@@ -1,8 +1,7 @@
-package io.parley.chat.message.membership;
+package io.parley.chat.kit.membership;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
 
 import io.parley.chat.contracts.events.ConversationEvent;
 import io.parley.chat.contracts.events.Topics;
@@ -13,7 +12,6 @@ import io.parley.chat.kit.events.EventReader;
  * must see every event, so each consumes in a group of its own from the latest offset:
  * what it missed while down is bounded by the cache TTL.
  */
-@Component
 class MembershipEventListener {
 
     private final MembershipClient membership;
@@ -24,7 +22,8 @@ class MembershipEventListener {
         this.events = events;
     }
 
-    @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "message-service-${random.uuid}")
+    @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "${spring.application.name}-membership-${random.uuid}",
+            properties = "auto.offset.reset=latest")
     void onEvent(ConsumerRecord<String, String> record) {
         events.read(record, ConversationEvent.class)
                 .filter(event -> event.type() == ConversationEvent.Type.MemberRemoved && event.conversationId() != null)

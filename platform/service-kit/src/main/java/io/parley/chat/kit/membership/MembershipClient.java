@@ -1,11 +1,11 @@
-package io.parley.chat.message.membership;
+package io.parley.chat.kit.membership;
 
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
@@ -13,10 +13,9 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.parley.chat.kit.membership.MembershipProblems.ConversationNotFound;
+import io.parley.chat.kit.membership.MembershipProblems.MembershipUnavailable;
 import io.parley.chat.kit.security.ChatPrincipal;
-import io.parley.chat.message.config.MessageProperties;
-import io.parley.chat.message.message.MessageProblems.ConversationNotFound;
-import io.parley.chat.message.message.MessageProblems.MembershipUnavailable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
@@ -24,9 +23,8 @@ import reactor.util.retry.Retry;
  * Asks conversation-service whether the caller is a member, relaying the caller's token
  * so that it authorizes as that user. Positive answers are cached per (tenant,
  * conversation, user) until a membership event invalidates them or the TTL passes;
- * refusals are never cached, so a member who was just added can send at once.
+ * refusals are never cached, so a member who was just added is let in at once.
  */
-@Component
 public class MembershipClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -34,19 +32,22 @@ public class MembershipClient {
     private final WebClient http;
     private final AsyncCache<Key, String> members;
 
-    MembershipClient(WebClient.Builder builder, MessageProperties properties) {
+    public MembershipClient(WebClient.Builder builder, MembershipProperties properties) {
         this.http = builder.baseUrl(properties.conversationServiceUrl().toString()).build();
         this.members = Caffeine.newBuilder()
-                .expireAfterWrite(properties.membershipCacheTtl())
+                .expireAfterWrite(properties.cacheTtl())
                 .maximumSize(100_000)
                 .buildAsync();
     }
 
-    /** The caller's role in the conversation; fails with ConversationNotFound when not a member. */
+    /**
+     * The caller's role in the conversation; fails with {@link ConversationNotFound} when not
+     * a member and with {@link MembershipUnavailable} when conversation-service cannot answer.
+     */
     public Mono<String> roleOf(ChatPrincipal caller, String conversationId) {
         Key key = new Key(caller.tenantId(), conversationId, caller.userId());
         return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
-                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause);
+                .onErrorMap(CompletionException.class, Throwable::getCause);
     }
 
     /** Forgets cached answers for a conversation, for every user or one. */
