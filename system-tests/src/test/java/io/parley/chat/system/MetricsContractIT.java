@@ -42,13 +42,8 @@ class MetricsContractIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /**
-     * Names that are not scraped from a service: {@code up} is Prometheus's own series per
-     * target. {@code chat_presence_online_users} is named in PROTOCOL.md and drawn on the
-     * dashboard, but presence-service does not register it yet (docs/operations.md, Metrics);
-     * no alert depends on it. Remove it from here when the gauge exists.
-     */
-    private static final Set<String> NOT_FROM_SERVICES = Set.of("up", "chat_presence_online_users");
+    /** Names that are not scraped from a service: {@code up} is Prometheus's own series per target. */
+    private static final Set<String> NOT_FROM_SERVICES = Set.of("up");
 
     private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left",
             "group_right", "and", "or", "unless", "offset", "bool", "inf", "nan", "le");
