@@ -1,0 +1,216 @@
+package io.parley.chat.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+import io.parley.chat.cluster.LocalCluster;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The web client at the gateway's {@code /}, in two headless Chromium browsers, against the
+ * whole cluster: what a person sees and does, and what the other person then sees.
+ */
+class WebClientIT {
+
+    private static final String PASSWORD = "correct-horse-42";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static LocalCluster cluster;
+    private final List<ChromeDriver> browsers = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() {
+        Chromium.requireInstalled();
+        cluster = TestCluster.get();
+    }
+
+    @AfterEach
+    void closeBrowsers() {
+        browsers.forEach(ChromeDriver::quit);
+    }
+
+    @Test
+    void twoPeopleChatWithEachOtherThroughTheCluster() throws IOException {
+        String bob = register("bob");
+        ChatPage alicePage = browser();
+        String alice = unique("alice");
+        alicePage.signUp(alice, "Alice " + alice.substring(alice.length() - 4), PASSWORD);
+        alicePage.startDirectConversationWith(bob);
+        alicePage.send("Hi Bob, is the release still on for Friday?");
+
+        ChatPage bobPage = browser().signIn(bob, PASSWORD);
+        String aliceName = "Alice " + alice.substring(alice.length() - 4);
+        await().atMost(ChatPage.PATIENCE).untilAsserted(() -> {
+            bobPage.reload();
+            assertThat(bobPage.unreadBadge(aliceName)).isEqualTo("1");
+        });
+        bobPage.openConversation(aliceName);
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.bodies().equals(
+                List.of("Hi Bob, is the release still on for Friday?")));
+
+        bobPage.send("Yes, the build is green. I'll tag it in the morning.");
+        alicePage.send("Great, thanks!");
+        List<String> conversation = List.of("Hi Bob, is the release still on for Friday?",
+                "Yes, the build is green. I'll tag it in the morning.", "Great, thanks!");
+        await().atMost(ChatPage.PATIENCE).until(() -> alicePage.bodies().equals(conversation)
+                && bobPage.bodies().equals(conversation));
+        await().atMost(ChatPage.PATIENCE).until(() -> alicePage.ownStatuses().equals(List.of("sent", "sent")));
+        assertThat(alicePage.conversationTitle()).isEqualTo(bobName(bob));
+
+        Path screenshot = TestCluster.root().resolve("docs/screenshot-conversation.png");
+        Files.createDirectories(screenshot.getParent());
+        Files.copy(alicePage.driver.getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void messagesWrittenOfflineArriveOnceAndInOrderWhenBackOnline() throws IOException {
+        Pair pair = pairInAConversation();
+        pair.alice.send("before the tunnel");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of("before the tunnel")));
+
+        pair.alice.goOffline();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.banner().startsWith("Offline"));
+        pair.alice.send("first, written offline");
+        pair.alice.send("second, written offline");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.banner().equals("Offline — 2 messages queued"));
+        assertThat(pair.alice.ownStatuses()).containsExactly("sent", "pending", "pending");
+        assertThat(pair.bob.bodies()).containsExactly("before the tunnel");
+
+        pair.alice.goOnline();
+        List<String> expected = List.of("before the tunnel", "first, written offline", "second, written offline");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(expected));
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().equals(List.of("sent", "sent", "sent")));
+        assertThat(pair.alice.bodies()).isEqualTo(expected);
+        // once: a reload shows the log as the server holds it, with no repeat of a retried send
+        pair.bob.reload();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(expected));
+    }
+
+    @Test
+    void markupInAMessageIsShownAsTextAndRunsNothing() throws IOException {
+        Pair pair = pairInAConversation();
+        String attack = "<img src=x onerror=alert(1)>";
+        pair.bob.script("window.__alerted = false; window.alert = () => { window.__alerted = true; };");
+        pair.alice.send(attack);
+
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of(attack)));
+        for (ChatPage page : List.of(pair.alice, pair.bob)) {
+            assertThat(page.bodies()).containsExactly(attack);
+            assertThat(page.driver.findElements(By.cssSelector("#message-list img"))).isEmpty();
+            assertThat(page.driver.findElements(By.tagName("img"))).isEmpty();
+            assertThat(page.script("return window.__alerted === true")).isEqualTo(false);
+            assertNoAlert(page);
+        }
+        // and after a reload, from history instead of the live frame
+        pair.bob.reload();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of(attack)));
+        assertThat(pair.bob.driver.findElements(By.tagName("img"))).isEmpty();
+        assertNoAlert(pair.bob);
+    }
+
+    @Test
+    void aReloadKeepsTheConversationAndTheQueuedMessages() throws IOException {
+        Pair pair = pairInAConversation();
+        pair.alice.goOffline();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.banner().startsWith("Offline"));
+        pair.alice.send("queued, then the page went away");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.banner().equals("Offline — 1 message queued"));
+
+        // The page is gone (a reload with no network shows the browser's error page), the network
+        // comes back, the page is opened again: same conversation, and the queue is sent from storage.
+        pair.alice.reload();
+        assertThat(pair.bob.bodies()).isEmpty();
+        pair.alice.goOnline();
+        pair.alice.open();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.visible("composer"));
+        assertThat(pair.alice.conversationTitle()).isEqualTo(pair.bobName);
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of("queued, then the page went away")));
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().equals(List.of("sent")));
+        assertThat(pair.alice.bodies()).containsExactly("queued, then the page went away");
+    }
+
+    // ---- helpers
+
+    private record Pair(ChatPage alice, ChatPage bob, String bobName) {
+    }
+
+    /** Two people, each signed in in a browser, both looking at their direct conversation. */
+    private Pair pairInAConversation() throws IOException {
+        String alice = register("alice");
+        String bob = register("bob");
+        ChatPage alicePage = browser().signIn(alice, PASSWORD);
+        alicePage.startDirectConversationWith(bob);
+        ChatPage bobPage = browser().signIn(bob, PASSWORD);
+        bobPage.openConversation(aliceName(alice));
+        return new Pair(alicePage, bobPage, bobName(bob));
+    }
+
+    private ChatPage browser() throws IOException {
+        Path profile = Files.createTempDirectory(Path.of("target"), "chromium-");
+        ChromeDriver driver = Chromium.start(profile);
+        browsers.add(driver);
+        return new ChatPage(driver, cluster.gatewayUrl() + "/");
+    }
+
+    private static void assertNoAlert(ChatPage page) {
+        try {
+            page.driver.switchTo().alert();
+            throw new AssertionError("an alert is open: markup from a message ran as code");
+        } catch (NoAlertPresentException expected) {
+            // nothing ran
+        }
+    }
+
+    private static String aliceName(String username) {
+        return "Alice " + username.substring(username.length() - 4);
+    }
+
+    private static String bobName(String username) {
+        return "Bob " + username.substring(username.length() - 4);
+    }
+
+    private static String unique(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A new user in the seeded tenant, through the public API; their display name is "Alice 1a2b" or "Bob 1a2b". */
+    private static String register(String who) throws IOException {
+        String username = unique(who);
+        String displayName = who.equals("alice") ? aliceName(username) : bobName(username);
+        String body = JSON.writeValueAsString(Map.of("tenant", "default", "username", username,
+                "password", PASSWORD, "displayName", displayName));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + "/api/v1/auth/register"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        return username;
+    }
+}
