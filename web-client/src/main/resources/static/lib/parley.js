@@ -226,6 +226,9 @@ export class ParleyClient extends EventTarget {
         this.flushing = false;
         this.timers = {};
         this.#loadOutbox();
+        if (this.session) {
+            this.#setSession(this.session); // schedules the refresh of a session restored from storage
+        }
         if (globalThis.addEventListener) {
             // A browser that knows it lost the network says so: close at once instead of waiting for
             // the socket to time out, and reconnect as soon as the network is back.
@@ -255,15 +258,16 @@ export class ParleyClient extends EventTarget {
     async login(body) {
         const answer = await this.#fetch("POST", "/api/v1/auth/login", body, false);
         this.#adoptSession(answer);
+        this.#loadOutbox();
         return /** @type {Session} */ (this.session);
     }
 
     async logout() {
         const refreshToken = this.session?.refreshToken;
         this.disconnect();
-        this.#setSession(null);
         this.outbox = [];
         this.#saveOutbox();
+        this.#setSession(null);
         this.stores.clear();
         this.subscribed.clear();
         if (refreshToken) {
@@ -812,7 +816,8 @@ export class ParleyClient extends EventTarget {
 
     /** A frame with no reply on success; an `error` reply marks its type as unsupported when the server says so. */
     #notify(frame) {
-        if (this.socket?.readyState !== WebSocket.OPEN) {
+        // The edge counts refused frames against a socket's tolerance: say an unsupported thing only once.
+        if (this.socket?.readyState !== WebSocket.OPEN || this.unsupported.has(frame.type)) {
             return;
         }
         const id = String(this.nextId++);

@@ -54,8 +54,11 @@ final class ChatPage {
         driver.findElement(By.id("new-conversation")).click();
         type("user-search", username);
         By match = By.cssSelector("#search-results button[data-username='" + username + "']");
-        await().atMost(PATIENCE).until(() -> !driver.findElements(match).isEmpty());
-        driver.findElement(match).click();
+        // the results list is re-rendered as the search settles: click what is there once it holds still
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
+            driver.findElement(match).click();
+            return !driver.findElements(By.cssSelector("#chosen .chip")).isEmpty();
+        });
         driver.findElement(By.id("new-create")).click();
         await().atMost(PATIENCE).until(() -> visible("composer"));
     }
@@ -63,15 +66,14 @@ final class ChatPage {
     /** Opens the conversation whose list entry shows this title, once it appears in the list. */
     void openConversation(String title) {
         By item = By.xpath("//ul[@id='conversation-list']//button[span[@class='title' and text()=" + literal(title) + "]]");
-        await().atMost(PATIENCE).until(() -> {
+        await().atMost(PATIENCE).ignoreExceptions().until(() -> {
             if (driver.findElements(item).isEmpty()) {
                 reloadListIfStale();
                 return false;
             }
-            return true;
+            driver.findElement(item).click();
+            return visible("composer") && title.equals(conversationTitle());
         });
-        driver.findElement(item).click();
-        await().atMost(PATIENCE).until(() -> visible("composer"));
     }
 
     private long lastListReload;
@@ -85,10 +87,11 @@ final class ChatPage {
     }
 
     String unreadBadge(String title) {
-        By badge = By.xpath("//ul[@id='conversation-list']//button[span[@class='title' and text()=" + literal(title)
-                + "]]/span[@class='badge']");
-        List<WebElement> found = driver.findElements(badge);
-        return found.isEmpty() ? "" : found.get(0).getText();
+        Object badge = ((JavascriptExecutor) driver).executeScript(
+                "const item = [...document.querySelectorAll('#conversation-list .conversation-item')]"
+                        + ".find(b => b.querySelector('.title')?.textContent === arguments[0]);"
+                        + "return item?.querySelector('.badge')?.textContent ?? '';", title);
+        return String.valueOf(badge);
     }
 
     void send(String body) {
@@ -97,19 +100,24 @@ final class ChatPage {
         input.sendKeys(Keys.ENTER);
     }
 
-    /** The message bodies shown in the open conversation, top to bottom. */
+    /**
+     * The message bodies shown in the open conversation, top to bottom. Read in one script: the
+     * list is re-rendered as frames arrive, so element handles held across two calls go stale.
+     */
     List<String> bodies() {
-        return messages().stream().map(m -> m.findElement(By.className("body")).getText()).toList();
-    }
-
-    List<WebElement> messages() {
-        return driver.findElements(By.cssSelector("#message-list > li.message"));
+        return strings("return [...document.querySelectorAll('#message-list > li.message > .body')]"
+                + ".map(e => e.textContent)");
     }
 
     /** pending, sent or failed, for each of this person's own messages, top to bottom. */
     List<String> ownStatuses() {
-        return driver.findElements(By.cssSelector("#message-list > li.message.own")).stream()
-                .map(m -> m.getDomAttribute("data-status")).toList();
+        return strings("return [...document.querySelectorAll('#message-list > li.message.own')]"
+                + ".map(e => e.dataset.status)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> strings(String js) {
+        return List.copyOf((List<String>) script(js));
     }
 
     String banner() {
