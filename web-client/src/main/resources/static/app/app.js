@@ -301,8 +301,10 @@ function renderConversation(scrollToEnd = false) {
             }
         }
     }
+    // "Sent" under our latest sent message only; pending and failed ones always say so.
+    const lastSent = messages.filter(m => m.senderId === me && m.status === "sent").at(-1)?.key;
     list.replaceChildren(...messages.map(m => renderMessage(m, m.senderId === me,
-        m.key === receiptKey ? readers : null)));
+        m.key === receiptKey ? readers : null, m.key === lastSent)));
     $("load-older").hidden = !store.hasOlder || store.lowSeq === null || store.lowSeq <= 1;
     if (scrollToEnd || nearEnd) {
         box.scrollTop = box.scrollHeight;
@@ -318,11 +320,12 @@ function renderConversation(scrollToEnd = false) {
  * @param {import("/lib/parley.js").ChatMessage} m
  * @param {boolean} own
  * @param {string[]|null} readers
+ * @param {boolean} latestSent
  */
-function renderMessage(m, own, readers) {
+function renderMessage(m, own, readers, latestSent) {
     const status = own ? el("div", { class: "status" },
         m.status === "pending" ? el("span", { class: "pending", text: "Sending…" }) : null,
-        m.status === "sent" ? el("span", { class: "sent", text: "Sent" }) : null,
+        m.status === "sent" && latestSent && !readers ? el("span", { class: "sent", text: "Sent" }) : null,
         m.status === "failed" ? el("span", { class: "failed", text: "Not sent: " + (m.error || "refused") }) : null,
         m.status === "failed" ? el("button", { type: "button", class: "link retry", text: "Retry",
             onclick: () => client.retry(current, m.clientMsgId) }) : null,

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -78,8 +79,17 @@ class WebClientIT {
 
         Path screenshot = TestCluster.root().resolve("docs/screenshot-conversation.png");
         Files.createDirectories(screenshot.getParent());
-        Files.copy(alicePage.driver.getScreenshotAs(OutputType.FILE).toPath(), screenshot,
+        Files.copy(bobPage.driver.getScreenshotAs(OutputType.FILE).toPath(), screenshot,
                 StandardCopyOption.REPLACE_EXISTING);
+
+        // a phone-sized screen: one pane at a time, nothing wider than the screen
+        bobPage.driver.manage().window().setSize(new Dimension(390, 844));
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.visible("composer") && !bobPage.visible("sidebar"));
+        assertThat(bobPage.script("return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+        Files.copy(bobPage.driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/screenshot-390px.png"),
+                StandardCopyOption.REPLACE_EXISTING);
+        bobPage.driver.findElement(By.id("back")).click();
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.visible("sidebar") && !bobPage.visible("composer"));
     }
 
     @Test
@@ -147,6 +157,51 @@ class WebClientIT {
         await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of("queued, then the page went away")));
         await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().equals(List.of("sent")));
         assertThat(pair.alice.bodies()).containsExactly("queued, then the page went away");
+    }
+
+    @Test
+    void aMessageTheServerRefusesIsMarkedFailedWithTheReasonAndCanBeRetriedOrDiscarded() throws IOException {
+        Pair pair = pairInAConversation();
+        pair.alice.script("document.getElementById('composer-input').value = 'x'.repeat(4001);");
+        pair.alice.send("");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().equals(List.of("failed")));
+        String reason = pair.alice.driver.findElement(By.cssSelector("#message-list li.own .status .failed")).getText();
+        assertThat(reason).startsWith("Not sent: ").contains("body"); // the server's words
+        assertThat(pair.alice.banner()).doesNotContain("queued");
+
+        pair.alice.driver.findElement(By.cssSelector("#message-list li.own .retry")).click();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().equals(List.of("failed")));
+        pair.alice.driver.findElement(By.cssSelector("#message-list li.own .discard")).click();
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.ownStatuses().isEmpty());
+        pair.alice.send("a shorter one");
+        await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of("a shorter one")));
+    }
+
+    /** The library's store on its own, in the page: history and live frames in any order, repeated, land once by seq. */
+    @Test
+    void theStoreOrdersBySeqDeduplicatesAndAppliesEditsDeletesAndTombstones() throws IOException {
+        ChatPage page = browser();
+        page.open();
+        Object result = ((org.openqa.selenium.JavascriptExecutor) page.driver).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/lib/parley.js').then(({ ConversationStore }) => {
+                  const s = new ConversationStore('c1');
+                  const m = (seq, event, messageId, body) => ({ seq, event, messageId, senderId: 'u', body,
+                      clientMsgId: event === 'created' ? 'k' + seq : null, createdAt: '2026-01-01T00:00:00Z' });
+                  s.apply(m(3, 'created', 'm3', 'three'));
+                  s.apply(m(1, 'created', 'm1', 'one'));
+                  s.apply(m(3, 'created', 'm3', 'three again'));
+                  s.apply(m(2, 'tombstone', null, null));
+                  s.apply(m(5, 'edited', 'm1', 'one, edited'));
+                  s.apply(m(4, 'created', 'm4', 'four'));
+                  s.apply(m(7, 'created', 'm7', 'seven'));
+                  s.apply(m(6, 'deleted', 'm4', null));
+                  done({ bodies: s.messages().map(x => x.deleted ? '(deleted)' : x.body),
+                         seqs: s.messages().map(x => x.seq), contiguous: s.contiguousSeq() });
+                }, e => done({ error: String(e) }));
+                """);
+        assertThat(result).isEqualTo(Map.of("bodies", List.of("one, edited", "three", "(deleted)", "seven"),
+                "seqs", List.of(1L, 3L, 4L, 7L), "contiguous", 7L));
     }
 
     // ---- helpers
