@@ -48,6 +48,8 @@
 
 /** @typedef {"connecting"|"online"|"offline"} ConnectionState */
 
+/** Frames that only answer a request; any other frame carrying an id is data as well. */
+const REPLIES = new Set(["ack", "subscribed", "unsubscribed", "pong", "auth.ok"]);
 const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not_found", "invalid", "too_large"]);
 const TYPING_INTERVAL_MS = 3000;
 const ACK_TIMEOUT_MS = 10000;
@@ -844,15 +846,18 @@ export class ParleyClient extends EventTarget {
             return;
         }
         const waiting = frame.id != null ? this.requests.get(String(frame.id)) : undefined;
-        if (waiting && frame.type !== "message") {
+        if (waiting) {
             this.requests.delete(String(frame.id));
             clearTimeout(waiting.timer);
             if (frame.type === "error") {
                 waiting.reject({ code: frame.code, message: frame.message, retryable: frame.retryable });
-            } else {
-                waiting.resolve(frame);
+                return;
             }
-            return;
+            waiting.resolve(frame);
+            if (REPLIES.has(frame.type)) {
+                return;
+            }
+            // a data frame that also answers a request (presence for presence.watch): applied below as well
         }
         switch (frame.type) {
             case "message": {

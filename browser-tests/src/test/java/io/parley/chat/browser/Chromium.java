@@ -22,6 +22,13 @@ final class Chromium {
     static final Path BROWSER = Path.of(env("CHROMIUM_BIN", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(env("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
 
+    static {
+        // Selenium looks for CDP bindings of the browser's exact version and warns for every browser when
+        // there are none; these tests use only WebDriver and chromedriver's own network emulation.
+        java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver").setLevel(java.util.logging.Level.SEVERE);
+        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder").setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private Chromium() {
     }
 
