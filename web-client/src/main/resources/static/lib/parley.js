@@ -347,7 +347,7 @@ export class ParleyClient extends EventTarget {
 
     // ---- REST
 
-    async #fetch(method, path, body, authenticated = true) {
+    async #fetch(method, path, body, authenticated = true, retried = false) {
         /** @type {Record<string, string>} */
         const headers = { "Accept": "application/json" };
         if (body !== undefined) {
@@ -374,6 +374,11 @@ export class ParleyClient extends EventTarget {
             json = text ? JSON.parse(text) : null;
         } catch (e) {
             json = null;
+        }
+        if (response.status === 401 && authenticated && !retried && this.session) {
+            // The access token was refused before its time (keys rotated, clock skew): refresh once and retry.
+            await this.refresh();
+            return this.#fetch(method, path, body, authenticated, true);
         }
         if (!response.ok) {
             const detail = json?.detail || json?.title || ("HTTP " + response.status);

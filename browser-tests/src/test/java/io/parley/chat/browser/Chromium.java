@@ -2,6 +2,8 @@ package io.parley.chat.browser;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -22,11 +24,16 @@ final class Chromium {
     static final Path BROWSER = Path.of(env("CHROMIUM_BIN", "/usr/bin/chromium"));
     static final Path DRIVER = Path.of(env("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
 
-    static {
-        // Selenium looks for CDP bindings of the browser's exact version and warns for every browser when
-        // there are none; these tests use only WebDriver and chromedriver's own network emulation.
-        java.util.logging.Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver").setLevel(java.util.logging.Level.SEVERE);
-        java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder").setLevel(java.util.logging.Level.SEVERE);
+    // Selenium looks for CDP bindings of the browser's exact version and warns for every browser when there
+    // are none; these tests use only WebDriver and chromedriver's own network emulation. Held in fields:
+    // java.util.logging keeps loggers weakly, and a collected one forgets its level.
+    private static final Logger DRIVER_LOG = quiet("org.openqa.selenium.chromium.ChromiumDriver");
+    private static final Logger CDP_LOG = quiet("org.openqa.selenium.devtools.CdpVersionFinder");
+
+    private static Logger quiet(String name) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(Level.SEVERE);
+        return logger;
     }
 
     private Chromium() {
