@@ -177,6 +177,29 @@ class WebClientIT {
         await().atMost(ChatPage.PATIENCE).until(() -> pair.bob.bodies().equals(List.of("a shorter one")));
     }
 
+    @Test
+    void olderHistoryLoadsWhenScrollingUpAndKeepsItsOrder() throws IOException {
+        String alice = register("alice");
+        String bob = register("bob");
+        String token = login(alice);
+        String conversationId = JSON.readTree(call("POST", "/api/v1/conversations", token,
+                Map.of("type", "DIRECT", "memberIds", List.of(userId(token, bob))))).get("id").asString();
+        List<String> all = new ArrayList<>();
+        for (int i = 1; i <= 70; i++) {
+            all.add("message " + i);
+            call("POST", "/api/v1/conversations/" + conversationId + "/messages", token,
+                    Map.of("clientMsgId", "m" + i, "body", "message " + i));
+        }
+
+        ChatPage bobPage = browser().signIn(bob, PASSWORD);
+        bobPage.openConversation(aliceName(alice));
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.bodies().equals(all.subList(20, 70)));
+        assertThat(bobPage.visible("load-older")).isTrue();
+        bobPage.script("document.getElementById('messages').scrollTop = 0;");
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.bodies().equals(all));
+        await().atMost(ChatPage.PATIENCE).until(() -> !bobPage.visible("load-older"));
+    }
+
     /** The library's store on its own, in the page: history and live frames in any order, repeated, land once by seq. */
     @Test
     void theStoreOrdersBySeqDeduplicatesAndAppliesEditsDeletesAndTombstones() throws IOException {
@@ -246,6 +269,39 @@ class WebClientIT {
 
     private static String unique(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String login(String username) throws IOException {
+        return JSON.readTree(call("POST", "/api/v1/auth/login", null,
+                Map.of("tenant", "default", "username", username, "password", PASSWORD))).get("accessToken").asString();
+    }
+
+    /** The id of a user, found the way a person finds them: the directory. */
+    private static String userId(String token, String username) throws IOException {
+        for (var entry : JSON.readTree(call("GET", "/api/v1/users?query=" + username, token, null)).get("items")) {
+            if (entry.get("username").asString().equals(username)) {
+                return entry.get("id").asString();
+            }
+        }
+        throw new AssertionError("no user " + username + " in the directory");
+    }
+
+    private static String call(String method, String path, String token, Object body) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.gatewayUrl() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isBetween(200, 299);
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** A new user in the seeded tenant, through the public API; their display name is "Alice 1a2b" or "Bob 1a2b". */
