@@ -75,6 +75,8 @@ public final class LocalClusterMain {
         System.out.printf("%nAll six services are ready in %.1f s.%n", took.toMillis() / 1000.0);
         System.out.println("Memory (RSS, MiB): " + cluster.memory());
         System.out.println();
+        System.out.println("Open the web client:              " + api + "/");
+        System.out.println("API documentation:                " + api + "/docs");
         System.out.println("Point your client at the gateway: " + api + "  (WebSocket: " + ws + ")");
         System.out.println();
         System.out.println("Try it (tenant 'default' is seeded and open for sign-up):");
