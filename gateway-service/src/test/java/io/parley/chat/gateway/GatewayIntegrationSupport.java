@@ -37,6 +37,8 @@ abstract class GatewayIntegrationSupport {
         registry.add("EDGE_URL", EDGE::url);
         registry.add("UPSTREAM_RESPONSE_TIMEOUT", () -> RESPONSE_TIMEOUT.toMillis() + "ms");
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
+        registry.add("spring.data.redis.host", () -> TestInfrastructure.redis().host());
+        registry.add("spring.data.redis.port", () -> TestInfrastructure.redis().port());
     }
 
     @LocalServerPort
