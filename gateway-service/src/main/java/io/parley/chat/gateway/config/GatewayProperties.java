@@ -23,6 +23,7 @@ import jakarta.validation.constraints.Positive;
  * @param allowedOrigins browser origins allowed to call the API cross-origin (CORS)
  * @param maxRequestSize the largest request body the gateway forwards; larger ones are a 413
  * @param rateLimits     per-route request quotas kept in Redis
+ * @param circuitBreaker when to stop calling a failing service for a while (each route has its own breaker)
  */
 @Validated
 @ConfigurationProperties("chat.gateway")
@@ -30,7 +31,23 @@ public record GatewayProperties(
         @DefaultValue({}) List<String> trustedProxies,
         @DefaultValue({}) List<String> allowedOrigins,
         @NotNull @DefaultValue("64KB") DataSize maxRequestSize,
-        @Valid @NotNull @DefaultValue RateLimits rateLimits) {
+        @Valid @NotNull @DefaultValue RateLimits rateLimits,
+        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {
+
+    /**
+     * A route's breaker opens when at least {@code failureRatePercent} of the last
+     * {@code window} calls (and at least {@code minimumCalls}) failed to reach the service
+     * (refused, timed out, hung up); it then answers 503 at once for {@code openFor}, and
+     * lets {@code halfOpenCalls} through to probe before it closes again. 4xx and 5xx
+     * answers are answers, not failures: the service is up.
+     */
+    public record CircuitBreaker(
+            @Min(1) @DefaultValue("50") int failureRatePercent,
+            @Min(1) @DefaultValue("20") int window,
+            @Min(1) @DefaultValue("10") int minimumCalls,
+            @NotNull @DefaultValue("10s") Duration openFor,
+            @Min(1) @DefaultValue("3") int halfOpenCalls) {
+    }
 
     /**
      * @param redisTimeout how long a request waits for its quota before it is let through

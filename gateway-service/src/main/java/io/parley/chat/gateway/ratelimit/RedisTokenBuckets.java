@@ -3,6 +3,10 @@ package io.parley.chat.gateway.ratelimit;
 import java.util.List;
 
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -19,6 +23,7 @@ import reactor.core.publisher.Mono;
 @Component
 class RedisTokenBuckets {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisTokenBuckets.class);
     private static final String PREFIX = "gateway:rate:";
 
     /**
@@ -55,6 +60,17 @@ class RedisTokenBuckets {
 
     RedisTokenBuckets(ReactiveStringRedisTemplate redis) {
         this.redis = redis;
+    }
+
+    /**
+     * Opens the shared Redis connection at startup: the first quota would otherwise pay for
+     * the connection and the script load, and run past the quota timeout (fail open).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void connect() {
+        redis.execute(TAKE, List.of(PREFIX + "warm-up"), List.of("1", "1"))
+                .subscribe(reply -> { }, error -> log.info("Redis is not reachable yet ({}): rate limits start when it is",
+                        error.toString()));
     }
 
     /** Takes one request from the bucket of {@code key} under {@code limit}. */
