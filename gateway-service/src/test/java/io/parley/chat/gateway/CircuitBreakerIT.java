@@ -3,14 +3,17 @@ package io.parley.chat.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import io.parley.chat.testkit.TestInfrastructure;
+import reactor.core.publisher.Flux;
 
 /**
  * A service that is down is answered for, fast: after a few refused connections the
@@ -25,15 +28,19 @@ class CircuitBreakerIT {
     private static final UpstreamServer OTHERS = UpstreamServer.start("others");
 
     private static WebTestClient gateway;
+    private static String gatewayUrl;
 
     @BeforeAll
     static void startGatewayWithSmallBreaker() {
-        gateway = GatewayReplica.start(OTHERS,
+        GatewayReplica replica = GatewayReplica.start(OTHERS,
                 "--PRESENCE_URL=" + PRESENCE.url(),
                 "--MESSAGE_RESPONSE_TIMEOUT_MS=" + MESSAGE_TIMEOUT.toMillis(),
+                "--CONVERSATION_RESPONSE_TIMEOUT_MS=" + UpstreamServer.SLOW_DELAY.multipliedBy(3).toMillis(),
                 "--chat.gateway.circuit-breaker.window=4",
                 "--chat.gateway.circuit-breaker.minimum-calls=2",
-                "--chat.gateway.circuit-breaker.open-for=5m").client();
+                "--chat.gateway.circuit-breaker.open-for=5m");
+        gateway = replica.client();
+        gatewayUrl = replica.url();
     }
 
     @Test
@@ -73,6 +80,21 @@ class CircuitBreakerIT {
         assertThat(Duration.ofNanos(System.nanoTime() - started))
                 .isGreaterThanOrEqualTo(MESSAGE_TIMEOUT)
                 .isLessThan(UpstreamServer.SLOW_DELAY);
+    }
+
+    @Test
+    void manyCallsInFlightOnOneRouteAreAllAnswered() {
+        String bearer = "Bearer " + TestInfrastructure.tokens().mint("carol", "acme");
+        WebClient client = WebClient.create(gatewayUrl);
+
+        List<Integer> statuses = Flux.range(0, 40)
+                .flatMap(i -> client.get().uri("/api/v1/conversations/c" + i + UpstreamServer.SLOW_SEGMENT)
+                        .header(HttpHeaders.AUTHORIZATION, bearer)
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())), 40)
+                .collectList()
+                .block(Duration.ofSeconds(60));
+
+        assertThat(statuses).hasSize(40).containsOnly(200);
     }
 
     private static void expect503(WebTestClient.RequestHeadersSpec<?> request) {

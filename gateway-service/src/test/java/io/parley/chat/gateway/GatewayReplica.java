@@ -20,13 +20,13 @@ import io.parley.chat.testkit.TestInfrastructure;
  */
 final class GatewayReplica {
 
-    private final ConfigurableApplicationContext context;
+    private final String url;
     private final WebTestClient client;
 
     private GatewayReplica(ConfigurableApplicationContext context) {
-        this.context = context;
+        this.url = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
         this.client = WebTestClient.bindToServer()
-                .baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
+                .baseUrl(url)
                 .responseTimeout(Duration.ofSeconds(15))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(context::close, "gateway-replica-stop"));
@@ -44,6 +44,10 @@ final class GatewayReplica {
                 "--spring.data.redis.port=" + TestInfrastructure.redis().port()));
         args.addAll(List.of(settings));
         return new GatewayReplica(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
+    }
+
+    String url() {
+        return url;
     }
 
     WebTestClient client() {
