@@ -36,7 +36,10 @@ abstract class GatewayIntegrationSupport {
         registry.add("PRESENCE_URL", PRESENCE::url);
         registry.add("EDGE_URL", EDGE::url);
         registry.add("UPSTREAM_RESPONSE_TIMEOUT", () -> RESPONSE_TIMEOUT.toMillis() + "ms");
+        registry.add("PRESENCE_RESPONSE_TIMEOUT_MS", () -> RESPONSE_TIMEOUT.toMillis());
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
+        registry.add("spring.data.redis.host", () -> TestInfrastructure.redis().host());
+        registry.add("spring.data.redis.port", () -> TestInfrastructure.redis().port());
     }
 
     @LocalServerPort

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -30,7 +31,7 @@ final class UpstreamServer {
     /** A path under which the server hangs up without answering. */
     static final String HANG_UP_SEGMENT = "/hang-up";
 
-    record Seen(String method, String path, String authorization) {
+    record Seen(String method, String path, String authorization, HttpHeaders headers) {
     }
 
     private final String name;
@@ -59,7 +60,7 @@ final class UpstreamServer {
 
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        seen.add(new Seen(request.method().name(), request.uri(), authorization));
+        seen.add(new Seen(request.method().name(), request.uri(), authorization, request.requestHeaders().copy()));
         String body = "{\"service\":\"" + name + "\",\"path\":\"" + request.uri() + "\",\"authorization\":"
                 + (authorization == null ? "null" : "\"" + authorization + "\"") + "}";
         if (request.uri().contains(HANG_UP_SEGMENT)) {

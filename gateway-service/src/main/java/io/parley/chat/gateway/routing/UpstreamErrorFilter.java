@@ -10,13 +10,16 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.cloud.gateway.support.ServiceUnavailableException;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.parley.chat.gateway.web.RequestIdFilter;
 import io.parley.chat.kit.problem.ChatProblem;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
@@ -48,17 +51,31 @@ class UpstreamErrorFilter implements GlobalFilter, Ordered {
         if (problem == null) {
             return error;
         }
-        if (problem instanceof HandshakeRefused) {
-            log.debug("{} refused a WebSocket handshake: {}", service, error.getMessage());
+        if (problem instanceof HandshakeRefused || problem instanceof RequestTooLarge) {
+            log.debug("{} refused the request: {}", service, error.getMessage());
         } else {
             // the path names no secret; the query string and headers (tokens) are left out
-            log.warn("{} {} via {} failed: {}", exchange.getRequest().getMethod(),
-                    exchange.getRequest().getPath(), service, error.toString());
+            log.warn("{} {} via {} failed (request {}): {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), service, RequestIdFilter.of(exchange), error.toString());
         }
         return problem;
     }
 
+    /** Whether an error means the service could not be reached or did not answer: what a circuit breaker counts. */
+    static boolean isUpstreamFailure(Throwable error) {
+        ChatProblem problem = problemFor("upstream", error);
+        return problem instanceof UpstreamUnavailable || problem instanceof UpstreamTimeout
+                || problem instanceof UpstreamAborted;
+    }
+
     private static ChatProblem problemFor(String service, Throwable error) {
+        if (has(error, RequestTooLarge.class)) {
+            return find(error, RequestTooLarge.class);
+        }
+        if (has(error, ServiceUnavailableException.class) || has(error, CallNotPermittedException.class)) {
+            // the route's circuit breaker is open: the service failed repeatedly, it is not called for now
+            return new UpstreamUnavailable(service);
+        }
         if (has(error, WebSocketClientHandshakeException.class)) {
             return handshakeFailure(service, find(error, WebSocketClientHandshakeException.class));
         }

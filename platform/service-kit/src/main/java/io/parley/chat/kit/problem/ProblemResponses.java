@@ -33,4 +33,21 @@ public final class ProblemResponses {
                 + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
         return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
     }
+
+    /**
+     * The same with {@code retryable}, which tells a client whether sending the same request
+     * again later may succeed (a rate limit, a service that is down) or not.
+     */
+    public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String slug, String detail,
+            boolean retryable) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        String json = "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\",\"retryable\":" + retryable + "}";
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
+    }
 }

@@ -1,0 +1,68 @@
+package io.parley.chat.gateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+
+/**
+ * What the gateway does at the edge, besides routing.
+ *
+ * @param trustedProxies CIDRs (or single addresses) of the proxies in front of the gateway (a
+ *                       load balancer, an ingress) whose {@code X-Forwarded-For} and
+ *                       {@code X-Forwarded-Proto} are believed; empty when clients connect directly
+ * @param allowedOrigins browser origins allowed to call the API cross-origin (CORS)
+ * @param maxRequestSize the largest request body the gateway forwards; larger ones are a 413
+ * @param rateLimits     per-route request quotas kept in Redis
+ * @param circuitBreaker when to stop calling a failing service for a while (each route has its own breaker)
+ */
+@Validated
+@ConfigurationProperties("chat.gateway")
+public record GatewayProperties(
+        @DefaultValue({}) List<String> trustedProxies,
+        @DefaultValue({}) List<String> allowedOrigins,
+        @NotNull @DefaultValue("64KB") DataSize maxRequestSize,
+        @Valid @NotNull @DefaultValue RateLimits rateLimits,
+        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {
+
+    /**
+     * A route's breaker opens when at least {@code failureRatePercent} of the last
+     * {@code window} calls (and at least {@code minimumCalls}) failed to reach the service
+     * (refused, timed out, hung up); it then answers 503 at once for {@code openFor}, and
+     * lets {@code halfOpenCalls} through to probe before it closes again. 4xx and 5xx
+     * answers are answers, not failures: the service is up.
+     */
+    public record CircuitBreaker(
+            @Min(1) @DefaultValue("50") int failureRatePercent,
+            @Min(1) @DefaultValue("20") int window,
+            @Min(1) @DefaultValue("10") int minimumCalls,
+            @NotNull @DefaultValue("10s") Duration openFor,
+            @Min(1) @DefaultValue("3") int halfOpenCalls) {
+    }
+
+    /**
+     * @param redisTimeout how long a request waits for its quota before it is let through
+     *                     without one (Redis slow or down: messaging must not stop)
+     * @param routes       the quota of each route id; a route without one is not limited
+     */
+    public record RateLimits(
+            @NotNull @DefaultValue("250ms") Duration redisTimeout,
+            @DefaultValue({}) Map<String, @Valid Limit> routes) {
+    }
+
+    /**
+     * A token bucket per caller (the user for authenticated calls, the client address for
+     * anonymous ones): {@code capacity} requests at once, refilled at {@code perSecond}.
+     */
+    public record Limit(@Min(1) int capacity, @Positive double perSecond) {
+    }
+}

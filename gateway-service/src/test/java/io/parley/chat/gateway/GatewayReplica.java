@@ -1,0 +1,56 @@
+package io.parley.chat.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.parley.chat.testkit.TestInfrastructure;
+
+/**
+ * A gateway of its own, with settings the shared test context does not have (two
+ * replicas, a small circuit breaker), in front of one stand-in upstream for every route.
+ *
+ * <p>It is closed when the JVM exits, never earlier: closing a gateway context disposes
+ * Reactor Netty's global event loops, which the other ITs' gateway and stand-in servers
+ * in this JVM still use (Spring's cached test contexts close at exit the same way).
+ */
+final class GatewayReplica {
+
+    private final String url;
+    private final WebTestClient client;
+
+    private GatewayReplica(ConfigurableApplicationContext context) {
+        this.url = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
+        this.client = WebTestClient.bindToServer()
+                .baseUrl(url)
+                .responseTimeout(Duration.ofSeconds(15))
+                .build();
+        Runtime.getRuntime().addShutdownHook(new Thread(context::close, "gateway-replica-stop"));
+    }
+
+    static GatewayReplica start(UpstreamServer upstream, String... settings) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--AUTH_URL=" + upstream.url(),
+                "--CONVERSATION_URL=" + upstream.url(),
+                "--MESSAGE_URL=" + upstream.url(),
+                "--PRESENCE_URL=" + upstream.url(),
+                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
+                "--spring.data.redis.host=" + TestInfrastructure.redis().host(),
+                "--spring.data.redis.port=" + TestInfrastructure.redis().port()));
+        args.addAll(List.of(settings));
+        return new GatewayReplica(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
+    }
+
+    String url() {
+        return url;
+    }
+
+    WebTestClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,19 @@
+package io.parley.chat.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.parley.chat.testkit.ApiDescription;
+
+/** The published OpenAPI document (contracts' api/openapi.yaml) and this service's controllers agree, both ways. */
+class ApiDescriptionTest {
+
+    @Test
+    void everyControllerIsDocumentedAndEveryDocumentedOperationHasAController() {
+        assertThat(ApiDescription.implemented("io.parley.chat.message"))
+                .as("public handler methods of message-service vs operations with x-service: message")
+                .containsExactlyInAnyOrderElementsOf(ApiDescription.documented("message"))
+                .isNotEmpty();
+    }
+}
