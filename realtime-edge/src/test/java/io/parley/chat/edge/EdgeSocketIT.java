@@ -139,6 +139,25 @@ class EdgeSocketIT {
     }
 
     @Test
+    void typingReadAndPresenceWatchDegradeToARetryableErrorWhenPresenceServiceIsUnavailable() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send(Map.of("type", "typing", "id", "t1", "conversationId", "c1"));
+            socket.send(Map.of("type", "read", "id", "r1", "conversationId", "c1", "seq", 4));
+            socket.send(Map.of("type", "presence.watch", "id", "w1", "userIds", java.util.List.of("u1")));
+            for (String id : java.util.List.of("t1", "r1", "w1")) {
+                JsonNode error = socket.await(f -> id.equals(f.path("id").asString()), WAIT);
+                assertThat(error.path("type").asString()).isEqualTo("error");
+                assertThat(error.path("code").asString()).isEqualTo("unavailable");
+                assertThat(error.path("retryable").asBoolean()).isTrue();
+            }
+            socket.send(Map.of("type", "ping", "id", "still-up"));
+            socket.await(f -> "still-up".equals(f.path("id").asString()), WAIT);
+            assertThat(socket.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void replacesTheTokenOfALiveSocketWithAuthRefresh() throws Exception {
         String user = "u-" + UUID.randomUUID();
         try (ChatSocket socket = ChatSocket.connect(url(), TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER)) {

@@ -27,6 +27,7 @@ import jakarta.validation.constraints.NotNull;
  * @param maxConnectionsPerUser sockets one user may hold on this edge
  * @param idleTimeout        a socket that sends nothing for this long is closed (clients ping meanwhile)
  * @param drainGrace         how long a stopping edge waits after telling clients to reconnect
+ * @param maxWatchedUsers    users one socket may follow with {@code presence.watch}
  * @param edgeId             this instance's name in presence records
  */
 @Validated
@@ -45,6 +46,7 @@ public record EdgeProperties(
         @Min(1) @DefaultValue("20") int maxConnectionsPerUser,
         @NotNull @DefaultValue("120s") Duration idleTimeout,
         @NotNull @DefaultValue("2s") Duration drainGrace,
+        @Min(1) @Max(10_000) @DefaultValue("500") int maxWatchedUsers,
         String edgeId) {
 
     public EdgeProperties {

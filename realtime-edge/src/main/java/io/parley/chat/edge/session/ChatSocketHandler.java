@@ -50,6 +50,9 @@ class ChatSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** What presence-service answers in one read. */
+    private static final int WATCH_PER_FRAME = 100;
+    private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
 
     private final EdgeProperties properties;
     private final MessageClient messages;
@@ -60,6 +63,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final MeterRegistry metrics;
     private final SessionRegistry sessions;
     private final ReactiveJwtDecoder tokens;
+    private final PresenceWatchers watchers;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
@@ -67,7 +71,7 @@ class ChatSocketHandler implements WebSocketHandler {
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
-                      ReactiveJwtDecoder tokens) {
+                      ReactiveJwtDecoder tokens, PresenceWatchers watchers) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -77,6 +81,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.metrics = metrics;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.watchers = watchers;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -153,6 +158,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private void release(ClientSession client) {
         open.decrementAndGet();
         sessions.remove(client);
+        watchers.release(client);
         client.subscriptions().values().forEach(feeds::detach);
         client.subscriptions().clear();
         presence.gone(client.principal().token(), client.sessionId()).subscribe();
@@ -205,8 +211,9 @@ class ChatSocketHandler implements WebSocketHandler {
             case "unsubscribe" -> unsubscribe(client, id, frame);
             case "send" -> send(client, id, frame);
             case "auth.refresh" -> refreshToken(client, id, frame);
-            case "typing", "read", "presence.watch" ->
-                    reject(client, id, ErrorCode.INVALID, "'" + type + "' is not supported by this edge yet");
+            case "typing" -> typing(client, id, frame);
+            case "read" -> read(client, id, frame);
+            case "presence.watch" -> watchPresence(client, id, frame);
             default -> reject(client, id, ErrorCode.INVALID, "unknown frame type");
         };
     }
@@ -312,6 +319,83 @@ class ChatSocketHandler implements WebSocketHandler {
                 .onErrorResume(e -> refusal(client, id, e));
     }
 
+    /**
+     * Relayed to presence-service, which checks membership, throttles and publishes the
+     * event every edge relays to the conversation's subscribers. No reply on success
+     * (PROTOCOL.md); a refusal, or presence-service being out of reach, is an error frame.
+     */
+    private Mono<Void> typing(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        if (conversationId == null) {
+            return reject(client, id, ErrorCode.INVALID, "'typing' needs a 'conversationId'");
+        }
+        return detached(client, id, presence.typing(client.principal().token(), conversationId));
+    }
+
+    /** Moves the user's read marker; the conversation's members learn of it through a {@code read} frame. No reply on success. */
+    private Mono<Void> read(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        JsonNode seq = frame.path("seq");
+        if (conversationId == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 0) {
+            return reject(client, id, ErrorCode.INVALID, "'read' needs a 'conversationId' and a non-negative integer 'seq'");
+        }
+        return detached(client, id, presence.read(client.principal().token(), conversationId, seq.asLong()));
+    }
+
+    /**
+     * Follows the users' presence: a {@code presence} frame for each now (as presence-service
+     * knows it), then one on every change. Watches add up, to at most
+     * {@code maxWatchedUsers} per socket. The watch is registered before presence is read,
+     * so a change that happens meanwhile is not missed; if presence-service cannot be
+     * read, the client gets a retryable error and the watch stays in place.
+     */
+    private Mono<Void> watchPresence(ClientSession client, String id, JsonNode frame) {
+        List<String> userIds = userIds(frame.path("userIds"));
+        if (userIds == null) {
+            return reject(client, id, ErrorCode.INVALID, "'presence.watch' needs 'userIds': 1 to " + WATCH_PER_FRAME
+                    + " user ids (1 to 64 letters, digits, '-' or '_')");
+        }
+        if (!watchers.watch(client, userIds, properties.maxWatchedUsers())) {
+            return reject(client, id, ErrorCode.INVALID, "a socket may watch at most " + properties.maxWatchedUsers()
+                    + " users");
+        }
+        return detached(client, id, presence.presence(client.principal().token(), userIds)
+                .doOnNext(p -> client.send(encoder.encode(new ServerFrames.Presence(p.userId(), p.status(), p.lastSeenAt()))))
+                .then());
+    }
+
+    /**
+     * Runs a presence call beside the socket's frame sequence instead of in it: a slow or
+     * unreachable presence-service must never hold up the sends queued behind a
+     * {@code typing}. At most {@value #PRESENCE_CALLS_IN_FLIGHT} per socket at once; more
+     * get a retryable {@code rate_limited}. A failure is an error frame answering {@code id}.
+     */
+    private Mono<Void> detached(ClientSession client, String id, Mono<Void> call) {
+        if (!client.startPresenceCall(PRESENCE_CALLS_IN_FLIGHT)) {
+            return reply(client, new ServerFrames.Error(id, ErrorCode.RATE_LIMITED,
+                    "too many typing, read or presence requests in progress; retry shortly"));
+        }
+        call.onErrorResume(e -> refusal(client, id, e))
+                .doFinally(signal -> client.endPresenceCall())
+                .subscribe();
+        return Mono.empty();
+    }
+
+    /** Distinct valid ids, in the order given; null when the list is missing, empty, too long or has a bad id. */
+    private static List<String> userIds(JsonNode list) {
+        if (!list.isArray() || list.isEmpty() || list.size() > WATCH_PER_FRAME) {
+            return null;
+        }
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (JsonNode user : list) {
+            if (!user.isString() || !ID.matcher(user.asString()).matches()) {
+                return null;
+            }
+            ids.add(user.asString());
+        }
+        return List.copyOf(ids);
+    }
+
     // ---- frames out
 
     private Mono<Void> reply(ClientSession client, Object frame) {
@@ -369,6 +453,11 @@ class ChatSocketHandler implements WebSocketHandler {
         @Override
         public void control(byte[] frame) {
             client.send(frame);
+        }
+
+        @Override
+        public String userId() {
+            return client.principal().userId();
         }
 
         @Override

@@ -1,7 +1,10 @@
 package io.parley.chat.edge.session;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,10 @@ final class ClientSession {
     private final Sinks.Many<Instant> expiries = Sinks.many().replay().latest();
     private final FrameBudget budget;
     private volatile ChatPrincipal principal;
+    private volatile boolean ended;
+    private final AtomicInteger presenceCalls = new AtomicInteger();
+    /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
+    private Set<String> watched;
 
     ClientSession(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
                   FrameBudget budget) {
@@ -126,8 +133,45 @@ final class ClientSession {
 
     /** The input side ended: nothing more will be written. */
     void complete() {
+        ended = true;
         synchronized (this) {
             outbound.tryEmitComplete();
         }
+    }
+
+    /** Counts a presence call in flight; false, and nothing counted, when {@code max} are already. */
+    boolean startPresenceCall(int max) {
+        if (presenceCalls.incrementAndGet() > max) {
+            presenceCalls.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void endPresenceCall() {
+        presenceCalls.decrementAndGet();
+    }
+
+    /** True once the socket's input has ended: it is being released and takes no new registrations. */
+    boolean ended() {
+        return ended;
+    }
+
+    /**
+     * Adds users to the ones this socket watches, all or none: false, and nothing added,
+     * when they would take it past {@code cap}.
+     */
+    synchronized boolean watch(List<String> userIds, int cap) {
+        Set<String> next = watched == null ? new HashSet<>() : new HashSet<>(watched);
+        next.addAll(userIds);
+        if (next.size() > cap) {
+            return false;
+        }
+        watched = next;
+        return true;
+    }
+
+    synchronized Set<String> watched() {
+        return watched == null ? Set.of() : Set.copyOf(watched);
     }
 }
