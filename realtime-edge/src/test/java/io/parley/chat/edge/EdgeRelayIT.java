@@ -2,29 +2,15 @@ package io.parley.chat.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import io.parley.chat.contracts.events.PresenceEvent;
-import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.testkit.ChatSocket;
-import io.parley.chat.testkit.ChatSocket.Auth;
-import io.parley.chat.testkit.TestInfrastructure;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code typing}, {@code read} and {@code presence.watch} through a real edge, real
@@ -32,77 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * presence-service: it answers as presence-service does and, as presence-service does,
  * publishes the event the edges relay once it has accepted a call.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"chat.edge.max-watched-users=3",
-                // this context's listeners start after the broker has older records; reading from the start
-                // (events of other tests are for other users) means an event published right after the
-                // listener's assignment cannot be skipped by a late offset reset
-                "spring.kafka.consumer.auto-offset-reset=earliest"})
-class EdgeRelayIT {
-
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    private static final UpstreamStandIn UPSTREAM = start();
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    KafkaTemplate<String, String> kafka;
-
-    @Autowired
-    JsonMapper json;
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
-        registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
-        registry.add("chat.edge.message-service-url", UPSTREAM::url);
-        registry.add("chat.edge.presence-service-url", UPSTREAM::url);
-        registry.add("chat.edge.conversation-service-url", UPSTREAM::url);
-    }
-
-    private static UpstreamStandIn start() {
-        try {
-            return new UpstreamStandIn();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        UPSTREAM.close();
-    }
-
-    private ChatSocket connect(String userId, String tenantId) throws Exception {
-        ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws",
-                TestInfrastructure.tokens().mint(userId, tenantId), Auth.HEADER);
-        socket.awaitOpen(WAIT);
-        return socket;
-    }
-
-    private static void subscribe(ChatSocket socket, String conversationId) throws InterruptedException {
-        String id = "sub-" + UUID.randomUUID();
-        socket.send(Map.of("type", "subscribe", "id", id, "conversationId", conversationId));
-        assertThat(socket.await(f -> id.equals(f.path("id").asString()), WAIT).path("type").asString())
-                .isEqualTo("subscribed");
-    }
-
-    /** What presence-service publishes once it accepts a call. */
-    private void publish(String key, PresenceEvent.Type type, String tenantId, String userId, String conversationId,
-                         String status, Long seq) {
-        PresenceEvent event = new PresenceEvent(UUID.randomUUID().toString(), type, tenantId, userId, conversationId,
-                status, seq, Instant.now());
-        kafka.send(Topics.PRESENCE, key, json.writeValueAsString(event)).join();
-    }
-
-    private static String id(String prefix) {
-        return prefix + "-" + UUID.randomUUID();
-    }
-
-    private static boolean is(JsonNode frame, String type) {
-        return type.equals(frame.path("type").asString());
-    }
+class EdgeRelayIT extends StandInEdge {
 
     @Test
     void typingIsRelayedToTheConversationsOtherSubscribersAndNotEchoedToTheTyper() throws Exception {

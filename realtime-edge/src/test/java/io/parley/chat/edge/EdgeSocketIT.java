@@ -43,6 +43,7 @@ class EdgeSocketIT {
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
         registry.add("chat.edge.message-service-url", () -> "http://127.0.0.1:" + nothingListens);
         registry.add("chat.edge.presence-service-url", () -> "http://127.0.0.1:" + nothingListens);
+        registry.add("chat.edge.conversation-service-url", () -> "http://127.0.0.1:" + nothingListens);
         registry.add("chat.edge.allowed-origins", () -> "http://chat.example");
     }
 

@@ -45,7 +45,11 @@ final class UpstreamStandIn implements AutoCloseable {
 
     UpstreamStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(4, task -> {
+            Thread thread = new Thread(task, "upstream-stand-in");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.createContext("/", this::serve);
         server.start();
     }

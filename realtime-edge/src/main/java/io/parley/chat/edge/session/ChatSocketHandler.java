@@ -64,6 +64,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final SessionRegistry sessions;
     private final ReactiveJwtDecoder tokens;
     private final PresenceWatchers watchers;
+    private final ActivityIndex activity;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
@@ -71,7 +72,7 @@ class ChatSocketHandler implements WebSocketHandler {
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
-                      ReactiveJwtDecoder tokens, PresenceWatchers watchers) {
+                      ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -82,6 +83,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.sessions = sessions;
         this.tokens = tokens;
         this.watchers = watchers;
+        this.activity = activity;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -117,6 +119,7 @@ class ChatSocketHandler implements WebSocketHandler {
                 new FrameBudget(properties.framesPerSecond(), properties.frameBurst()));
         open.incrementAndGet();
         sessions.add(client);
+        activity.connected(client);
         Sinks.Empty<Void> inputEnded = Sinks.empty();
         Mono<Void> output = socket.send(client.outbound());
         Mono<Void> input = socket.receive()
@@ -159,6 +162,7 @@ class ChatSocketHandler implements WebSocketHandler {
         open.decrementAndGet();
         sessions.remove(client);
         watchers.release(client);
+        activity.released(client);
         client.subscriptions().values().forEach(feeds::detach);
         client.subscriptions().clear();
         presence.gone(client.principal().token(), client.sessionId()).subscribe();
