@@ -20,6 +20,9 @@ import tools.jackson.databind.JsonNode;
  */
 class EdgeRelayIT extends StandInEdge {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @Test
     void typingIsRelayedToTheConversationsOtherSubscribersAndNotEchoedToTheTyper() throws Exception {
         String tenant = id("t");
@@ -58,6 +61,8 @@ class EdgeRelayIT extends StandInEdge {
             assertThat(aliceSocket.received()).as("typing and read have no reply on success")
                     .noneMatch(f -> "ty1".equals(f.path("id").asString()) || "rd1".equals(f.path("id").asString()));
             assertThat(outsider.received()).noneMatch(f -> is(f, "typing") || is(f, "read"));
+            assertThat(metrics.get("chat.ws.frames").tag("direction", "out").tag("type", "typing").counter().count())
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 

@@ -69,6 +69,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final Timer sendDuration;
     private final Timer deliveryLatency;
     private final Counter fanout;
+    private final OutboundFrames outboundFrames;
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
@@ -91,6 +92,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.deliveryLatency = Timer.builder("chat.delivery.latency")
                 .description("message createdAt to frame queued on a socket")
                 .publishPercentileHistogram().register(metrics);
+        this.outboundFrames = new OutboundFrames(metrics);
         this.fanout = Counter.builder("chat.fanout.deliveries").description("message frames queued to sockets")
                 .register(metrics);
     }
@@ -116,7 +118,7 @@ class ChatSocketHandler implements WebSocketHandler {
                     "too many connections for this user"));
         }
         ClientSession client = new ClientSession(socket, principal, expiresAt, properties.outboundBuffer(),
-                new FrameBudget(properties.framesPerSecond(), properties.frameBurst()));
+                new FrameBudget(properties.framesPerSecond(), properties.frameBurst()), outboundFrames);
         open.incrementAndGet();
         sessions.add(client);
         activity.connected(client);

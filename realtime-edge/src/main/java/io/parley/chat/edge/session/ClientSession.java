@@ -38,6 +38,7 @@ final class ClientSession {
     private final AtomicInteger rateLimitedFrames = new AtomicInteger();
     private final Sinks.Many<Instant> expiries = Sinks.many().replay().latest();
     private final FrameBudget budget;
+    private final OutboundFrames counted;
     private volatile ChatPrincipal principal;
     private volatile boolean ended;
     private final AtomicInteger presenceCalls = new AtomicInteger();
@@ -45,8 +46,9 @@ final class ClientSession {
     private Set<String> watched;
 
     ClientSession(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
-                  FrameBudget budget) {
+                  FrameBudget budget, OutboundFrames counted) {
         this.socket = socket;
+        this.counted = counted;
         this.principal = principal;
         this.budget = budget;
         if (expiresAt != null) {
@@ -103,6 +105,7 @@ final class ClientSession {
         }
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
+            counted.count(frame);
         } else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
         }
