@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.contracts.frames.ErrorCode;
 import io.parley.chat.contracts.frames.ServerFrames;
@@ -106,12 +107,13 @@ class ChatSocketHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession socket) {
         return socket.getHandshakeInfo().getPrincipal()
                 .ofType(JwtAuthenticationToken.class)
-                .flatMap(auth -> serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt()))
+                .flatMap(auth -> serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt(),
+                        auth.getToken().getClaimAsString(SessionEvent.SESSION_CLAIM)))
                 .switchIfEmpty(Mono.defer(() -> socket.close(new org.springframework.web.reactive.socket.CloseStatus(
                         CloseCodes.TOKEN_INVALID, "unauthenticated"))));
     }
 
-    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt) {
+    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, String loginId) {
         if (sessions.count(principal.tenantId(), principal.userId()) >= properties.maxConnectionsPerUser()) {
             metrics.counter("chat.ws.refused.connections", "reason", "per-user-cap").increment();
             return socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.RATE_LIMITED,
@@ -119,6 +121,7 @@ class ChatSocketHandler implements WebSocketHandler {
         }
         ClientSession client = new ClientSession(socket, principal, expiresAt, properties.outboundBuffer(),
                 new FrameBudget(properties.framesPerSecond(), properties.frameBurst()), outboundFrames);
+        client.loginId(loginId);
         open.incrementAndGet();
         sessions.add(client);
         activity.connected(client);
@@ -289,7 +292,7 @@ class ChatSocketHandler implements WebSocketHandler {
                 .filter(jwt -> current.userId().equals(jwt.getSubject())
                         && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM)))
                 .doOnNext(jwt -> {
-                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt());
+                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));
                 })
                 .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token is for another user")

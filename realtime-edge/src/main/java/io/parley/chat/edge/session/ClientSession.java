@@ -40,6 +40,8 @@ final class ClientSession {
     private final FrameBudget budget;
     private final OutboundFrames counted;
     private volatile ChatPrincipal principal;
+    /** The login (refresh-token family) the current token was issued in, its {@code sid}; null when it names none. */
+    private volatile String loginId;
     private volatile boolean ended;
     private final AtomicInteger presenceCalls = new AtomicInteger();
     /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
@@ -65,9 +67,18 @@ final class ClientSession {
         return principal;
     }
 
-    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry moves with it. */
-    void refresh(ChatPrincipal refreshed, Instant expiresAt) {
+    String loginId() {
+        return loginId;
+    }
+
+    void loginId(String sid) {
+        loginId = sid;
+    }
+
+    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry and the login move with it. */
+    void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid) {
         principal = refreshed;
+        loginId = sid;
         if (expiresAt != null) {
             expiries.tryEmitNext(expiresAt);
         }
