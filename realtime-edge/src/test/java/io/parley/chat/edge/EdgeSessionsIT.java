@@ -20,7 +20,11 @@ import io.parley.chat.testkit.TestTokens;
 class EdgeSessionsIT extends StandInEdge {
 
     private ChatSocket connect(String userId, String tenantId, String sid) throws Exception {
-        String token = TestInfrastructure.tokens().sign(TestTokens.claims(userId, tenantId, Instant.now(),
+        return connect(userId, tenantId, sid, Instant.now());
+    }
+
+    private ChatSocket connect(String userId, String tenantId, String sid, Instant issuedAt) throws Exception {
+        String token = TestInfrastructure.tokens().sign(TestTokens.claims(userId, tenantId, issuedAt,
                 Duration.ofMinutes(5)).claim(SessionEvent.SESSION_CLAIM, sid).build());
         ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws", token, Auth.HEADER);
         socket.awaitOpen(WAIT);
@@ -62,6 +66,31 @@ class EdgeSessionsIT extends StandInEdge {
             assertThat(tablet.awaitClose(WAIT)).isEqualTo(4001);
             assertUp(sameIdElsewhere);
             assertUp(bob);
+        }
+    }
+
+    @Test
+    void theStillValidTokenOfALoginThatEndedCannotOpenASocketAgain() throws Exception {
+        String tenant = id("t");
+        String alice = id("alice");
+        Instant before = Instant.now().minusSeconds(5);
+        try (ChatSocket first = connect(alice, tenant, "ended", before)) {
+            revoke(tenant, alice, "ended");
+            assertThat(first.awaitClose(WAIT)).isEqualTo(4001);
+        }
+        try (ChatSocket again = connect(alice, tenant, "ended", before)) {
+            assertThat(again.awaitClose(WAIT)).isEqualTo(4001);
+        }
+        try (ChatSocket otherLogin = connect(alice, tenant, "still-on", before)) {
+            assertUp(otherLogin);
+            revoke(tenant, alice, null);
+            assertThat(otherLogin.awaitClose(WAIT)).isEqualTo(4001);
+        }
+        try (ChatSocket issuedBefore = connect(alice, tenant, "another", before)) {
+            assertThat(issuedBefore.awaitClose(WAIT)).as("every session up to the revocation").isEqualTo(4001);
+        }
+        try (ChatSocket signedInAgain = connect(alice, tenant, "new", Instant.now().plusSeconds(2))) {
+            assertUp(signedInAgain);
         }
     }
 

@@ -54,6 +54,8 @@ class ChatSocketHandler implements WebSocketHandler {
     /** What presence-service answers in one read. */
     private static final int WATCH_PER_FRAME = 100;
     private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
+    /** The close reason when a socket's login ended (SessionRevoked); shared with {@link SessionEventListener}. */
+    static final String SIGNED_OUT = "signed out: sign in again";
 
     private final EdgeProperties properties;
     private final MessageClient messages;
@@ -66,6 +68,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final ReactiveJwtDecoder tokens;
     private final PresenceWatchers watchers;
     private final ActivityIndex activity;
+    private final RevokedLogins revokedLogins;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
@@ -74,7 +77,8 @@ class ChatSocketHandler implements WebSocketHandler {
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
-                      ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity) {
+                      ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity,
+                      RevokedLogins revokedLogins) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -86,6 +90,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.tokens = tokens;
         this.watchers = watchers;
         this.activity = activity;
+        this.revokedLogins = revokedLogins;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -107,8 +112,11 @@ class ChatSocketHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession socket) {
         return socket.getHandshakeInfo().getPrincipal()
                 .ofType(JwtAuthenticationToken.class)
-                .flatMap(auth -> serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt(),
-                        auth.getToken().getClaimAsString(SessionEvent.SESSION_CLAIM)))
+                .flatMap(auth -> revokedLogins.isRevoked(auth.getToken())
+                        ? socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.TOKEN_INVALID,
+                                SIGNED_OUT))
+                        : serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt(),
+                                auth.getToken().getClaimAsString(SessionEvent.SESSION_CLAIM)))
                 .switchIfEmpty(Mono.defer(() -> socket.close(new org.springframework.web.reactive.socket.CloseStatus(
                         CloseCodes.TOKEN_INVALID, "unauthenticated"))));
     }
@@ -290,12 +298,14 @@ class ChatSocketHandler implements WebSocketHandler {
         ChatPrincipal current = client.principal();
         return tokens.decode(token.asString())
                 .filter(jwt -> current.userId().equals(jwt.getSubject())
-                        && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM)))
+                        && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM))
+                        && !revokedLogins.isRevoked(jwt))
                 .doOnNext(jwt -> {
                     client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));
                 })
-                .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token is for another user")
+                .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID,
+                        "token is for another user or a login that ended")
                         .then(Mono.empty())))
                 .onErrorResume(e -> client.close(CloseCodes.TOKEN_INVALID, "token rejected").then(Mono.empty()))
                 .then();

@@ -14,17 +14,20 @@ import io.parley.chat.kit.events.EventReader;
  * logout, refresh-token reuse or a disabled account) with 4001, as an expired token would:
  * the sockets whose token names that login in its {@code sid}, or every socket of the user
  * when the event names none. Each edge reads the topic in a group of its own, since each
- * holds its own sockets.
+ * holds its own sockets. The login is remembered ({@link RevokedLogins}), so that its
+ * still-unexpired access token cannot open a socket again.
  */
 @Component
 class SessionEventListener {
 
     private final SessionRegistry sessions;
     private final EventReader events;
+    private final RevokedLogins revoked;
 
-    SessionEventListener(SessionRegistry sessions, EventReader events) {
+    SessionEventListener(SessionRegistry sessions, EventReader events, RevokedLogins revoked) {
         this.sessions = sessions;
         this.events = events;
+        this.revoked = revoked;
     }
 
     @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}")
@@ -34,9 +37,10 @@ class SessionEventListener {
                 || event.userId() == null) {
             return;
         }
+        revoked.revoke(event);
         for (ClientSession session : sessions.of(event.tenantId(), event.userId())) {
             if (event.sessionId() == null || event.sessionId().equals(session.loginId())) {
-                session.close(CloseCodes.TOKEN_INVALID, "signed out: sign in again");
+                session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.SIGNED_OUT);
             }
         }
     }
