@@ -45,6 +45,25 @@ import tools.jackson.databind.json.JsonMapper;
  * are handled one after another, so that one client's sends keep the order it sent
  * them in. Bad frames get an {@code error} frame and the socket stays up, until a
  * client exceeds its tolerance and is closed with 4008.
+ *
+ * <p>Where PROTOCOL.md leaves room, this edge chooses:
+ * <ul>
+ * <li>{@code typing} and {@code read} have no reply on success. A refusal (not a member:
+ *     {@code forbidden}; no such conversation: {@code not_found}) or presence-service out of
+ *     reach ({@code unavailable}, retryable) is an {@code error} frame carrying the request's
+ *     {@code id}. A typer's own sockets are not told it types; {@code read} reaches every
+ *     subscriber of the conversation, the reader's other devices included.</li>
+ * <li>{@code presence.watch} adds to what the socket watches: 1 to 100 user ids per frame, at
+ *     most {@code chat.edge.max-watched-users} (500) per socket; there is no unwatch short of
+ *     closing the socket. {@code presence} frames carry no {@code id}; {@code status} may be
+ *     {@code unknown} while presence-service cannot read its store.</li>
+ * <li>{@code activity} covers the user's 500 most recently active conversations when the
+ *     socket connects, plus those joined since; it is coalesced to at most one frame per
+ *     conversation per socket every 250 ms, with the latest {@code headSeq}; every log entry
+ *     counts (edits, deletes, and the user's own sends from another device).</li>
+ * <li>A login that ends (logout, refresh-token reuse, account disabled) closes its sockets
+ *     with 4001, reason {@value #SIGNED_OUT}, and its token cannot open another.</li>
+ * </ul>
  */
 @Component
 class ChatSocketHandler implements WebSocketHandler {
