@@ -39,6 +39,7 @@ public abstract class AuthServiceTestBase {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         registry.add("spring.mongodb.uri", () -> TestInfrastructure.mongo().uri("auth"));
+        registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
         // auth-service must verify with its own keys; pointing the JWKS URI at a foreign
         // issuer makes the tests fail if the service-kit's decoder were used instead.
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());

@@ -43,6 +43,7 @@ class EdgeSocketIT {
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
         registry.add("chat.edge.message-service-url", () -> "http://127.0.0.1:" + nothingListens);
         registry.add("chat.edge.presence-service-url", () -> "http://127.0.0.1:" + nothingListens);
+        registry.add("chat.edge.conversation-service-url", () -> "http://127.0.0.1:" + nothingListens);
         registry.add("chat.edge.allowed-origins", () -> "http://chat.example");
     }
 
@@ -135,6 +136,25 @@ class EdgeSocketIT {
             assertThat(error.path("type").asString()).isEqualTo("error");
             assertThat(error.path("code").asString()).isEqualTo("unavailable");
             assertThat(error.path("retryable").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void typingReadAndPresenceWatchDegradeToARetryableErrorWhenPresenceServiceIsUnavailable() throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(url(), token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            socket.send(Map.of("type", "typing", "id", "t1", "conversationId", "c1"));
+            socket.send(Map.of("type", "read", "id", "r1", "conversationId", "c1", "seq", 4));
+            socket.send(Map.of("type", "presence.watch", "id", "w1", "userIds", java.util.List.of("u1")));
+            for (String id : java.util.List.of("t1", "r1", "w1")) {
+                JsonNode error = socket.await(f -> id.equals(f.path("id").asString()), WAIT);
+                assertThat(error.path("type").asString()).isEqualTo("error");
+                assertThat(error.path("code").asString()).isEqualTo("unavailable");
+                assertThat(error.path("retryable").asBoolean()).isTrue();
+            }
+            socket.send(Map.of("type", "ping", "id", "still-up"));
+            socket.await(f -> "still-up".equals(f.path("id").asString()), WAIT);
+            assertThat(socket.isOpen()).isTrue();
         }
     }
 

@@ -18,6 +18,7 @@ import io.parley.chat.auth.token.InvalidRefreshToken;
 import io.parley.chat.auth.token.RefreshGrant;
 import io.parley.chat.auth.token.RefreshTokenService;
 import io.parley.chat.auth.token.TokenSubject;
+import io.parley.chat.auth.token.messaging.SessionEventPublisher;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Mono;
 
@@ -37,9 +38,12 @@ public class AccountService {
     private final LoginThrottle throttle;
     private final AccessTokenService accessTokens;
     private final RefreshTokenService refreshTokens;
+    private final SessionEventPublisher sessions;
 
     AccountService(TenantService tenants, UserRepository users, PasswordHasher passwords, PasswordPolicy policy,
-                   LoginThrottle throttle, AccessTokenService accessTokens, RefreshTokenService refreshTokens) {
+                   LoginThrottle throttle, AccessTokenService accessTokens, RefreshTokenService refreshTokens,
+                   SessionEventPublisher sessions) {
+        this.sessions = sessions;
         this.tenants = tenants;
         this.users = users;
         this.passwords = passwords;
@@ -72,12 +76,17 @@ public class AccountService {
      * refresh, or read their account; the access token they hold lives out its short TTL.
      * Their refresh families are not deleted, so enabling them again does not resurrect a
      * session: {@code continueSession} revokes a family the moment it meets a disabled user.
+     * Disabling also ends the user's live sockets: every edge closes them on the
+     * {@code SessionRevoked} (for all sessions) published here.
      */
     public Mono<User> setDisabled(ChatPrincipal caller, String userId, boolean disabled) {
         return requireRole(caller, Roles.ADMIN)
                 .then(Mono.defer(() -> users.setDisabled(caller.tenantId(), userId, disabled)))
                 .switchIfEmpty(Mono.error(UserNotFound::new))
-                .map(AccountService::toUser);
+                .map(AccountService::toUser)
+                .flatMap(user -> disabled
+                        ? sessions.publishRevoked(user.tenantId(), user.id(), null).thenReturn(user)
+                        : Mono.just(user));
     }
 
     /** Creates the bootstrap platform admin unless that username exists already (it is never reset). */
@@ -153,7 +162,9 @@ public class AccountService {
     }
 
     private Mono<Session> startSession(User user) {
-        return Mono.zip(accessTokens.issue(subject(user)), refreshTokens.startFamily(user.id(), user.tenantId()))
+        String sessionId = refreshTokens.newFamilyId();
+        return Mono.zip(accessTokens.issue(subject(user, sessionId)),
+                        refreshTokens.startFamily(sessionId, user.id(), user.tenantId()))
                 .map(tokens -> new Session(user, tokens.getT1(), tokens.getT2()));
     }
 
@@ -161,7 +172,7 @@ public class AccountService {
     private Mono<Session> continueSession(RefreshGrant grant) {
         return activeUser(grant.tenantId(), grant.userId())
                 .switchIfEmpty(Mono.defer(() -> refreshTokens.revokeFamily(grant).then(Mono.error(new InvalidRefreshToken()))))
-                .flatMap(user -> Mono.zip(accessTokens.issue(subject(user)), refreshTokens.rotate(grant))
+                .flatMap(user -> Mono.zip(accessTokens.issue(subject(user, grant.familyId())), refreshTokens.rotate(grant))
                         .map(tokens -> new Session(user, tokens.getT1(), tokens.getT2())));
     }
 
@@ -183,8 +194,8 @@ public class AccountService {
         return username.toLowerCase(Locale.ROOT);
     }
 
-    private static TokenSubject subject(User user) {
-        return new TokenSubject(user.id(), user.tenantId(), user.displayName(), user.roles());
+    private static TokenSubject subject(User user, String sessionId) {
+        return new TokenSubject(user.id(), user.tenantId(), user.displayName(), user.roles(), sessionId);
     }
 
     private static User toUser(UserDocument doc) {

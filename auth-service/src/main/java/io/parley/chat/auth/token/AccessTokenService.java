@@ -17,6 +17,7 @@ import com.nimbusds.jose.Payload;
 import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.parley.chat.auth.config.AuthProperties;
+import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.kit.security.ChatSecurityProperties;
 import reactor.core.publisher.Mono;
@@ -44,7 +45,7 @@ public class AccessTokenService {
 
     private AccessToken sign(SigningKey key, TokenSubject subject) {
         Instant now = Instant.now();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .subject(subject.userId())
                 .claim(ChatPrincipal.TENANT_CLAIM, subject.tenantId())
                 .claim(ChatPrincipal.ROLES_CLAIM, List.copyOf(subject.roles()))
@@ -52,8 +53,11 @@ public class AccessTokenService {
                 .issuer(security.issuer())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(auth.accessTokenTtl())))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
+                .jwtID(UUID.randomUUID().toString());
+        if (subject.sessionId() != null) {
+            builder.claim(SessionEvent.SESSION_CLAIM, subject.sessionId());
+        }
+        JWTClaimsSet claims = builder.build();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .keyID(key.kid())
                 .type(JOSEObjectType.JWT)

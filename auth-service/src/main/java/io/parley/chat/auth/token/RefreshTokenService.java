@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import io.parley.chat.auth.config.AuthProperties;
+import io.parley.chat.auth.token.messaging.SessionEventPublisher;
 import io.parley.chat.auth.token.persistence.RefreshTokenDocument;
 import io.parley.chat.auth.token.persistence.RefreshTokenRepository;
 import reactor.core.publisher.Mono;
@@ -34,15 +35,27 @@ public class RefreshTokenService {
     private final RefreshTokenRepository tokens;
     private final AuthProperties auth;
     private final SecureRandom random = new SecureRandom();
+    private final SessionEventPublisher sessions;
 
-    RefreshTokenService(RefreshTokenRepository tokens, AuthProperties auth) {
+    RefreshTokenService(RefreshTokenRepository tokens, AuthProperties auth, SessionEventPublisher sessions) {
         this.tokens = tokens;
         this.auth = auth;
+        this.sessions = sessions;
+    }
+
+    /** A new login's id: its refresh-token family, and the {@code sid} of its access tokens. */
+    public String newFamilyId() {
+        return UUID.randomUUID().toString();
     }
 
     /** The first token of a new login. */
     public Mono<RefreshToken> startFamily(String userId, String tenantId) {
-        return store(new RefreshGrant(UUID.randomUUID().toString(), userId, tenantId));
+        return startFamily(newFamilyId(), userId, tenantId);
+    }
+
+    /** The first token of a new login whose id was chosen before (its access token names it). */
+    public Mono<RefreshToken> startFamily(String familyId, String userId, String tenantId) {
+        return store(new RefreshGrant(familyId, userId, tenantId));
     }
 
     /**
@@ -71,11 +84,16 @@ public class RefreshTokenService {
 
     /** Ends the login {@code token} belongs to, whatever state the token is in. Unknown tokens are ignored. */
     public Mono<Void> revokeFamilyOf(String token) {
-        return tokens.findById(hash(token)).flatMap(found -> tokens.revokeFamily(found.familyId()));
+        return tokens.findById(hash(token)).flatMap(found -> revoke(found.familyId(), found.userId(), found.tenantId()));
     }
 
     public Mono<Void> revokeFamily(RefreshGrant grant) {
-        return tokens.revokeFamily(grant.familyId());
+        return revoke(grant.familyId(), grant.userId(), grant.tenantId());
+    }
+
+    /** Every revocation of a login ends its live sockets too (the edges close them on {@code SessionRevoked}). */
+    private Mono<Void> revoke(String familyId, String userId, String tenantId) {
+        return tokens.revokeFamily(familyId).then(sessions.publishRevoked(tenantId, userId, familyId));
     }
 
     private Mono<RefreshGrant> rejectAndRevokeIfReused(String hash) {
@@ -83,7 +101,7 @@ public class RefreshTokenService {
                 .filter(found -> found.usedAt() != null)
                 .flatMap(reused -> {
                     log.warn("Refresh token reused: revoking family {} of user {}", reused.familyId(), reused.userId());
-                    return tokens.revokeFamily(reused.familyId());
+                    return revoke(reused.familyId(), reused.userId(), reused.tenantId());
                 })
                 .then(Mono.error(new InvalidRefreshToken()));
     }

@@ -8,13 +8,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import io.parley.chat.contracts.frames.ErrorCode;
 import io.parley.chat.edge.config.EdgeProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -73,22 +70,7 @@ public class MessageClient {
     }
 
     private Throwable refusal(Throwable e) {
-        if (e instanceof UpstreamRefusal) {
-            return e;
-        }
-        if (e instanceof WebClientResponseException response) {
-            return UpstreamRefusal.fromStatus(response.getStatusCode().value(), detail(response));
-        }
-        return new UpstreamRefusal(ErrorCode.UNAVAILABLE, "message-service is unavailable; retry shortly.");
-    }
-
-    private String detail(WebClientResponseException response) {
-        try {
-            JsonNode problem = json.readTree(response.getResponseBodyAsString());
-            return problem.path("detail").asString("");
-        } catch (RuntimeException notJson) {
-            return "";
-        }
+        return UpstreamRefusal.of(e, json, "message-service");
     }
 
     record HistoryPage(String conversationId, List<StoredMessage> messages, boolean hasMore) {

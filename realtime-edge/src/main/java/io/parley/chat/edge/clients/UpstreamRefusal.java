@@ -1,6 +1,9 @@
 package io.parley.chat.edge.clients;
 
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
 import io.parley.chat.contracts.frames.ErrorCode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** A call to another service that did not succeed, already translated into the frame error a client sees. */
 public final class UpstreamRefusal extends RuntimeException {
@@ -14,6 +17,29 @@ public final class UpstreamRefusal extends RuntimeException {
 
     public ErrorCode code() {
         return code;
+    }
+
+    /**
+     * What a failed call means to the client: a refusal of the service (its status and
+     * problem detail) as is, anything else (refused connection, timeout) as
+     * {@code unavailable}, which is retryable.
+     */
+    static UpstreamRefusal of(Throwable e, JsonMapper json, String service) {
+        if (e instanceof UpstreamRefusal refusal) {
+            return refusal;
+        }
+        if (e instanceof WebClientResponseException response) {
+            return fromStatus(response.getStatusCode().value(), detail(response, json));
+        }
+        return new UpstreamRefusal(ErrorCode.UNAVAILABLE, service + " is unavailable; retry shortly.");
+    }
+
+    private static String detail(WebClientResponseException response, JsonMapper json) {
+        try {
+            return json.readTree(response.getResponseBodyAsString()).path("detail").asString("");
+        } catch (RuntimeException notJson) {
+            return "";
+        }
     }
 
     static UpstreamRefusal fromStatus(int status, String detail) {

@@ -15,6 +15,7 @@ import jakarta.validation.constraints.NotNull;
 
 /**
  * @param messageServiceUrl  where sends and history go, with the socket user's token
+ * @param conversationServiceUrl where a connecting user's conversations are read, for {@code activity} frames
  * @param presenceServiceUrl where session connects, heartbeats and disconnects are reported
  * @param allowedOrigins     browser origins that may open a socket; a request without an Origin (a native client) is allowed
  * @param maxFrameBytes      largest client frame accepted; a larger one gets an error frame
@@ -27,12 +28,16 @@ import jakarta.validation.constraints.NotNull;
  * @param maxConnectionsPerUser sockets one user may hold on this edge
  * @param idleTimeout        a socket that sends nothing for this long is closed (clients ping meanwhile)
  * @param drainGrace         how long a stopping edge waits after telling clients to reconnect
+ * @param maxWatchedUsers    users one socket may follow with {@code presence.watch}
+ * @param activityConversations how many of a connected user's conversations (newest activity first) get {@code activity} frames
+ * @param activityInterval   {@code activity} frames are coalesced: at most one per conversation per socket in this time
  * @param edgeId             this instance's name in presence records
  */
 @Validated
 @ConfigurationProperties("chat.edge")
 public record EdgeProperties(
         @NotNull @DefaultValue("http://localhost:8083") URI messageServiceUrl,
+        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl,
         @NotNull @DefaultValue("http://localhost:8084") URI presenceServiceUrl,
         @DefaultValue({"http://localhost:8080", "http://127.0.0.1:8080"}) List<String> allowedOrigins,
         @Min(1024) @Max(1_048_576) @DefaultValue("65536") int maxFrameBytes,
@@ -45,6 +50,9 @@ public record EdgeProperties(
         @Min(1) @DefaultValue("20") int maxConnectionsPerUser,
         @NotNull @DefaultValue("120s") Duration idleTimeout,
         @NotNull @DefaultValue("2s") Duration drainGrace,
+        @Min(1) @Max(10_000) @DefaultValue("500") int maxWatchedUsers,
+        @Min(0) @Max(10_000) @DefaultValue("500") int activityConversations,
+        @NotNull @DefaultValue("250ms") Duration activityInterval,
         String edgeId) {
 
     public EdgeProperties {

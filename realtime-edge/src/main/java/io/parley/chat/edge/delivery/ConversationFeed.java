@@ -90,10 +90,12 @@ final class ConversationFeed {
         subscribers.remove(subscription);
     }
 
-    /** Writes a frame that is not a log entry to every local subscriber. */
-    void broadcast(byte[] frame) {
+    /** Writes a frame that is not a log entry to every local subscriber but those of {@code exceptUserId} (when not null). */
+    void broadcast(byte[] frame, String exceptUserId) {
         for (Subscription subscriber : subscribers) {
-            subscriber.control(frame);
+            if (exceptUserId == null || !exceptUserId.equals(subscriber.userId())) {
+                subscriber.control(frame);
+            }
         }
     }
 

@@ -65,9 +65,14 @@ public class FeedRegistry {
 
     /** Writes a non-log frame to every local subscriber of the conversation. */
     public void broadcast(String conversationId, byte[] frame) {
+        broadcast(conversationId, frame, null);
+    }
+
+    /** Writes a non-log frame to every local subscriber of the conversation except the sockets of {@code exceptUserId}. */
+    public void broadcast(String conversationId, byte[] frame, String exceptUserId) {
         ConversationFeed feed = feeds.get(conversationId);
         if (feed != null) {
-            feed.broadcast(frame);
+            feed.broadcast(frame, exceptUserId);
         }
     }
 

@@ -30,6 +30,11 @@ public final class Subscription {
         void control(byte[] frame);
 
         Flux<Delivery> readAfter(String conversationId, long seq);
+
+        /** Whose socket this is, so that a user's own typing is not echoed back; null when no one's. */
+        default String userId() {
+            return null;
+        }
     }
 
     public Subscription(String conversationId, long afterSeq, Sink sink) {
@@ -54,6 +59,10 @@ public final class Subscription {
     /** A frame that is not a log entry, kept in order with the deliveries around it. */
     synchronized void control(byte[] frame) {
         sink.control(frame);
+    }
+
+    String userId() {
+        return sink.userId();
     }
 
     /** A replayed history entry; live deliveries stay held back until {@link #goLive}. */

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.contracts.frames.ErrorCode;
 import io.parley.chat.contracts.frames.ServerFrames;
@@ -44,12 +45,36 @@ import tools.jackson.databind.json.JsonMapper;
  * are handled one after another, so that one client's sends keep the order it sent
  * them in. Bad frames get an {@code error} frame and the socket stays up, until a
  * client exceeds its tolerance and is closed with 4008.
+ *
+ * <p>Where PROTOCOL.md leaves room, this edge chooses:
+ * <ul>
+ * <li>{@code typing} and {@code read} have no reply on success. A refusal (not a member:
+ *     {@code forbidden}; no such conversation: {@code not_found}) or presence-service out of
+ *     reach ({@code unavailable}, retryable) is an {@code error} frame carrying the request's
+ *     {@code id}. A typer's own sockets are not told it types; {@code read} reaches every
+ *     subscriber of the conversation, the reader's other devices included.</li>
+ * <li>{@code presence.watch} adds to what the socket watches: 1 to 100 user ids per frame, at
+ *     most {@code chat.edge.max-watched-users} (500) per socket; there is no unwatch short of
+ *     closing the socket. {@code presence} frames carry no {@code id}; {@code status} may be
+ *     {@code unknown} while presence-service cannot read its store.</li>
+ * <li>{@code activity} covers the user's 500 most recently active conversations when the
+ *     socket connects, plus those joined since; it is coalesced to at most one frame per
+ *     conversation per socket every 250 ms, with the latest {@code headSeq}; every log entry
+ *     counts (edits, deletes, and the user's own sends from another device).</li>
+ * <li>A login that ends (logout, refresh-token reuse, account disabled) closes its sockets
+ *     with 4001, reason {@value #SIGNED_OUT}, and its token cannot open another.</li>
+ * </ul>
  */
 @Component
 class ChatSocketHandler implements WebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** What presence-service answers in one read. */
+    private static final int WATCH_PER_FRAME = 100;
+    private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
+    /** The close reason when a socket's login ended (SessionRevoked); shared with {@link SessionEventListener}. */
+    static final String SIGNED_OUT = "signed out: sign in again";
 
     private final EdgeProperties properties;
     private final MessageClient messages;
@@ -60,14 +85,19 @@ class ChatSocketHandler implements WebSocketHandler {
     private final MeterRegistry metrics;
     private final SessionRegistry sessions;
     private final ReactiveJwtDecoder tokens;
+    private final PresenceWatchers watchers;
+    private final ActivityIndex activity;
+    private final RevokedLogins revokedLogins;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
     private final Counter fanout;
+    private final OutboundFrames outboundFrames;
 
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
-                      ReactiveJwtDecoder tokens) {
+                      ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity,
+                      RevokedLogins revokedLogins) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -77,6 +107,9 @@ class ChatSocketHandler implements WebSocketHandler {
         this.metrics = metrics;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.watchers = watchers;
+        this.activity = activity;
+        this.revokedLogins = revokedLogins;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -84,6 +117,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.deliveryLatency = Timer.builder("chat.delivery.latency")
                 .description("message createdAt to frame queued on a socket")
                 .publishPercentileHistogram().register(metrics);
+        this.outboundFrames = new OutboundFrames(metrics);
         this.fanout = Counter.builder("chat.fanout.deliveries").description("message frames queued to sockets")
                 .register(metrics);
     }
@@ -97,21 +131,27 @@ class ChatSocketHandler implements WebSocketHandler {
     public Mono<Void> handle(WebSocketSession socket) {
         return socket.getHandshakeInfo().getPrincipal()
                 .ofType(JwtAuthenticationToken.class)
-                .flatMap(auth -> serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt()))
+                .flatMap(auth -> revokedLogins.isRevoked(auth.getToken())
+                        ? socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.TOKEN_INVALID,
+                                SIGNED_OUT))
+                        : serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt(),
+                                auth.getToken().getClaimAsString(SessionEvent.SESSION_CLAIM)))
                 .switchIfEmpty(Mono.defer(() -> socket.close(new org.springframework.web.reactive.socket.CloseStatus(
                         CloseCodes.TOKEN_INVALID, "unauthenticated"))));
     }
 
-    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt) {
+    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, String loginId) {
         if (sessions.count(principal.tenantId(), principal.userId()) >= properties.maxConnectionsPerUser()) {
             metrics.counter("chat.ws.refused.connections", "reason", "per-user-cap").increment();
             return socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.RATE_LIMITED,
                     "too many connections for this user"));
         }
         ClientSession client = new ClientSession(socket, principal, expiresAt, properties.outboundBuffer(),
-                new FrameBudget(properties.framesPerSecond(), properties.frameBurst()));
+                new FrameBudget(properties.framesPerSecond(), properties.frameBurst()), outboundFrames);
+        client.loginId(loginId);
         open.incrementAndGet();
         sessions.add(client);
+        activity.connected(client);
         Sinks.Empty<Void> inputEnded = Sinks.empty();
         Mono<Void> output = socket.send(client.outbound());
         Mono<Void> input = socket.receive()
@@ -153,6 +193,8 @@ class ChatSocketHandler implements WebSocketHandler {
     private void release(ClientSession client) {
         open.decrementAndGet();
         sessions.remove(client);
+        watchers.release(client);
+        activity.released(client);
         client.subscriptions().values().forEach(feeds::detach);
         client.subscriptions().clear();
         presence.gone(client.principal().token(), client.sessionId()).subscribe();
@@ -205,8 +247,9 @@ class ChatSocketHandler implements WebSocketHandler {
             case "unsubscribe" -> unsubscribe(client, id, frame);
             case "send" -> send(client, id, frame);
             case "auth.refresh" -> refreshToken(client, id, frame);
-            case "typing", "read", "presence.watch" ->
-                    reject(client, id, ErrorCode.INVALID, "'" + type + "' is not supported by this edge yet");
+            case "typing" -> typing(client, id, frame);
+            case "read" -> read(client, id, frame);
+            case "presence.watch" -> watchPresence(client, id, frame);
             default -> reject(client, id, ErrorCode.INVALID, "unknown frame type");
         };
     }
@@ -274,12 +317,14 @@ class ChatSocketHandler implements WebSocketHandler {
         ChatPrincipal current = client.principal();
         return tokens.decode(token.asString())
                 .filter(jwt -> current.userId().equals(jwt.getSubject())
-                        && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM)))
+                        && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM))
+                        && !revokedLogins.isRevoked(jwt))
                 .doOnNext(jwt -> {
-                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt());
+                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));
                 })
-                .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token is for another user")
+                .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID,
+                        "token is for another user or a login that ended")
                         .then(Mono.empty())))
                 .onErrorResume(e -> client.close(CloseCodes.TOKEN_INVALID, "token rejected").then(Mono.empty()))
                 .then();
@@ -310,6 +355,83 @@ class ChatSocketHandler implements WebSocketHandler {
                 .flatMap(m -> reply(client, new ServerFrames.Ack(id, m.clientMsgId(), m.messageId(), m.seq(), m.createdAt())))
                 .doOnSuccess(done -> started.stop(sendDuration))
                 .onErrorResume(e -> refusal(client, id, e));
+    }
+
+    /**
+     * Relayed to presence-service, which checks membership, throttles and publishes the
+     * event every edge relays to the conversation's subscribers. No reply on success
+     * (PROTOCOL.md); a refusal, or presence-service being out of reach, is an error frame.
+     */
+    private Mono<Void> typing(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        if (conversationId == null) {
+            return reject(client, id, ErrorCode.INVALID, "'typing' needs a 'conversationId'");
+        }
+        return detached(client, id, presence.typing(client.principal().token(), conversationId));
+    }
+
+    /** Moves the user's read marker; the conversation's members learn of it through a {@code read} frame. No reply on success. */
+    private Mono<Void> read(ClientSession client, String id, JsonNode frame) {
+        String conversationId = field(frame, "conversationId");
+        JsonNode seq = frame.path("seq");
+        if (conversationId == null || !seq.isIntegralNumber() || !seq.canConvertToLong() || seq.asLong() < 0) {
+            return reject(client, id, ErrorCode.INVALID, "'read' needs a 'conversationId' and a non-negative integer 'seq'");
+        }
+        return detached(client, id, presence.read(client.principal().token(), conversationId, seq.asLong()));
+    }
+
+    /**
+     * Follows the users' presence: a {@code presence} frame for each now (as presence-service
+     * knows it), then one on every change. Watches add up, to at most
+     * {@code maxWatchedUsers} per socket. The watch is registered before presence is read,
+     * so a change that happens meanwhile is not missed; if presence-service cannot be
+     * read, the client gets a retryable error and the watch stays in place.
+     */
+    private Mono<Void> watchPresence(ClientSession client, String id, JsonNode frame) {
+        List<String> userIds = userIds(frame.path("userIds"));
+        if (userIds == null) {
+            return reject(client, id, ErrorCode.INVALID, "'presence.watch' needs 'userIds': 1 to " + WATCH_PER_FRAME
+                    + " user ids (1 to 64 letters, digits, '-' or '_')");
+        }
+        if (!watchers.watch(client, userIds, properties.maxWatchedUsers())) {
+            return reject(client, id, ErrorCode.INVALID, "a socket may watch at most " + properties.maxWatchedUsers()
+                    + " users");
+        }
+        return detached(client, id, presence.presence(client.principal().token(), userIds)
+                .doOnNext(p -> client.send(encoder.encode(new ServerFrames.Presence(p.userId(), p.status(), p.lastSeenAt()))))
+                .then());
+    }
+
+    /**
+     * Runs a presence call beside the socket's frame sequence instead of in it: a slow or
+     * unreachable presence-service must never hold up the sends queued behind a
+     * {@code typing}. At most {@value #PRESENCE_CALLS_IN_FLIGHT} per socket at once; more
+     * get a retryable {@code rate_limited}. A failure is an error frame answering {@code id}.
+     */
+    private Mono<Void> detached(ClientSession client, String id, Mono<Void> call) {
+        if (!client.startPresenceCall(PRESENCE_CALLS_IN_FLIGHT)) {
+            return reply(client, new ServerFrames.Error(id, ErrorCode.RATE_LIMITED,
+                    "too many typing, read or presence requests in progress; retry shortly"));
+        }
+        call.onErrorResume(e -> refusal(client, id, e))
+                .doFinally(signal -> client.endPresenceCall())
+                .subscribe();
+        return Mono.empty();
+    }
+
+    /** Distinct valid ids, in the order given; null when the list is missing, empty, too long or has a bad id. */
+    private static List<String> userIds(JsonNode list) {
+        if (!list.isArray() || list.isEmpty() || list.size() > WATCH_PER_FRAME) {
+            return null;
+        }
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        for (JsonNode user : list) {
+            if (!user.isString() || !ID.matcher(user.asString()).matches()) {
+                return null;
+            }
+            ids.add(user.asString());
+        }
+        return List.copyOf(ids);
     }
 
     // ---- frames out
@@ -369,6 +491,11 @@ class ChatSocketHandler implements WebSocketHandler {
         @Override
         public void control(byte[] frame) {
             client.send(frame);
+        }
+
+        @Override
+        public String userId() {
+            return client.principal().userId();
         }
 
         @Override

@@ -1,7 +1,10 @@
 package io.parley.chat.edge.session;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,11 +38,19 @@ final class ClientSession {
     private final AtomicInteger rateLimitedFrames = new AtomicInteger();
     private final Sinks.Many<Instant> expiries = Sinks.many().replay().latest();
     private final FrameBudget budget;
+    private final OutboundFrames counted;
     private volatile ChatPrincipal principal;
+    /** The login (refresh-token family) the current token was issued in, its {@code sid}; null when it names none. */
+    private volatile String loginId;
+    private volatile boolean ended;
+    private final AtomicInteger presenceCalls = new AtomicInteger();
+    /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
+    private Set<String> watched;
 
     ClientSession(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
-                  FrameBudget budget) {
+                  FrameBudget budget, OutboundFrames counted) {
         this.socket = socket;
+        this.counted = counted;
         this.principal = principal;
         this.budget = budget;
         if (expiresAt != null) {
@@ -56,9 +67,18 @@ final class ClientSession {
         return principal;
     }
 
-    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry moves with it. */
-    void refresh(ChatPrincipal refreshed, Instant expiresAt) {
+    String loginId() {
+        return loginId;
+    }
+
+    void loginId(String sid) {
+        loginId = sid;
+    }
+
+    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry and the login move with it. */
+    void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid) {
         principal = refreshed;
+        loginId = sid;
         if (expiresAt != null) {
             expiries.tryEmitNext(expiresAt);
         }
@@ -96,6 +116,7 @@ final class ClientSession {
         }
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
+            counted.count(frame);
         } else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
         }
@@ -126,8 +147,45 @@ final class ClientSession {
 
     /** The input side ended: nothing more will be written. */
     void complete() {
+        ended = true;
         synchronized (this) {
             outbound.tryEmitComplete();
         }
+    }
+
+    /** Counts a presence call in flight; false, and nothing counted, when {@code max} are already. */
+    boolean startPresenceCall(int max) {
+        if (presenceCalls.incrementAndGet() > max) {
+            presenceCalls.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void endPresenceCall() {
+        presenceCalls.decrementAndGet();
+    }
+
+    /** True once the socket's input has ended: it is being released and takes no new registrations. */
+    boolean ended() {
+        return ended;
+    }
+
+    /**
+     * Adds users to the ones this socket watches, all or none: false, and nothing added,
+     * when they would take it past {@code cap}.
+     */
+    synchronized boolean watch(List<String> userIds, int cap) {
+        Set<String> next = watched == null ? new HashSet<>() : new HashSet<>(watched);
+        next.addAll(userIds);
+        if (next.size() > cap) {
+            return false;
+        }
+        watched = next;
+        return true;
+    }
+
+    synchronized Set<String> watched() {
+        return watched == null ? Set.of() : Set.copyOf(watched);
     }
 }

@@ -27,9 +27,12 @@ class ConversationEventListener {
     private final FeedRegistry feeds;
     private final FrameEncoder encoder;
     private final EventReader events;
+    private final ActivityIndex activity;
 
-    ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, EventReader events) {
+    ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, EventReader events,
+                              ActivityIndex activity) {
         this.sessions = sessions;
+        this.activity = activity;
         this.feeds = feeds;
         this.encoder = encoder;
         this.events = events;
@@ -42,6 +45,11 @@ class ConversationEventListener {
             return;
         }
         List<String> users = event.userIds() == null ? List.of() : event.userIds();
+        switch (event.type()) {
+            case ConversationCreated, MemberAdded -> activity.membersAdded(event.tenantId(), event.conversationId(), users);
+            case MemberRemoved -> users.forEach(user -> activity.memberRemoved(event.tenantId(), event.conversationId(), user));
+            case ConversationUpdated -> { }
+        }
         String frameEvent = switch (event.type()) {
             case MemberAdded -> "member.added";
             case MemberRemoved -> "member.removed";

@@ -68,4 +68,30 @@ public final class ServerFrames {
             this("reconnect");
         }
     }
+
+    /** Something new in a conversation the socket is not subscribed to: its log now reaches {@code headSeq}. */
+    public record Activity(String type, String conversationId, long headSeq) {
+        public Activity(String conversationId, long headSeq) {
+            this("activity", conversationId, headSeq);
+        }
+    }
+
+    public record Typing(String type, String conversationId, String userId) {
+        public Typing(String conversationId, String userId) {
+            this("typing", conversationId, userId);
+        }
+    }
+
+    public record Read(String type, String conversationId, String userId, long seq) {
+        public Read(String conversationId, String userId, long seq) {
+            this("read", conversationId, userId, seq);
+        }
+    }
+
+    /** {@code status}: {@code online}, {@code offline}, or {@code unknown} while presence cannot be read. */
+    public record Presence(String type, String userId, String status, Instant lastSeenAt) {
+        public Presence(String userId, String status, Instant lastSeenAt) {
+            this("presence", userId, status, lastSeenAt);
+        }
+    }
 }
