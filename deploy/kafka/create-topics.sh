@@ -17,4 +17,5 @@ create() { # name retention-ms
 create chat.messages.v1      604800000   # 7 days: history lives in Mongo
 create chat.conversations.v1 604800000   # 7 days
 create chat.presence.v1      3600000     # 1 hour: presence is soft state
+create chat.sessions.v1      3600000     # 1 hour: ended logins, only for closing live sockets
 "$KT" --bootstrap-server "$BOOTSTRAP" --describe --topic 'chat\..*'

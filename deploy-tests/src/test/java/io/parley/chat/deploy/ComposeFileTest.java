@@ -76,6 +76,7 @@ class ComposeFileTest {
         String script = Repo.read("deploy/kafka/create-topics.sh");
         assertThat(script).contains("create chat.messages.v1      604800000")
                 .contains("create chat.conversations.v1 604800000")
-                .contains("create chat.presence.v1      3600000");
+                .contains("create chat.presence.v1      3600000")
+                .contains("create chat.sessions.v1      3600000");
     }
 }
