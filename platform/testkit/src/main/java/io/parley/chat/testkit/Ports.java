@@ -41,10 +41,10 @@ public final class Ports {
 
     private static int ephemeralRangeStart() {
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
             return Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
-            return 0; // not Linux: fall back to a kernel-chosen port
+            return 0; // not Linux: fall back to a kernel-chosen port (note: Files.readString sees only part of a /proc file)
         }
     }
 

@@ -17,7 +17,7 @@ class PortsTest {
     @Test
     void freePortsAreBindableDistinctAndOutsideTheEphemeralRange() throws IOException {
         int ephemeralStart = Integer.parseInt(
-                Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+                Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 50; i++) {
             int port = Ports.free();
