@@ -47,7 +47,8 @@ final class CpuMeter {
         Map<String, Long> ticks = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
             try {
-                String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+                // readAllLines, not readString: the latter sees only part of a /proc file
+                String stat = Files.readAllLines(Path.of("/proc", String.valueOf(pid), "stat")).get(0);
                 // fields after the command name, which may contain spaces, closed by ')'
                 String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 ticks.put(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
