@@ -63,10 +63,11 @@ public record AuthProperties(
     }
 
     /**
-     * Fixed windows: at most {@code perAccount} failed logins for one tenant+username and
-     * {@code perAddress} for one client address in each {@code window}. The account limit
+     * Sliding windows: at most {@code perAccount} failed logins for one tenant+username and
+     * {@code perAddress} for one client address in any {@code window} (estimated from the
+     * current fixed window plus the fading share of the previous one). The account limit
      * stops guessing one password; the address limit stops one client spraying many
-     * accounts. A locked account is locked for the rest of the window only, which bounds
+     * accounts. A locked account is locked until its failures fade out of the window, which bounds
      * what an attacker gains by locking someone out on purpose.
      *
      * @param trustedProxies a regular expression of the remote addresses (the gateway's) whose

@@ -45,4 +45,9 @@ public class LoginAttemptRepository {
                         FindAndModifyOptions.options().returnNew(true), LoginAttemptDocument.class))
                 .map(LoginAttemptDocument::count);
     }
+
+    /** The counter's value, 0 when there is none (a window without attempts, or one already expired). */
+    public Mono<Long> count(String id) {
+        return mongo.findById(id, LoginAttemptDocument.class).map(LoginAttemptDocument::count).defaultIfEmpty(0L);
+    }
 }
