@@ -151,8 +151,10 @@ public final class EdgeFanoutBenchmark {
             throw new IllegalStateException("only " + subscribed.get() + " of " + sockets + " sockets subscribed; "
                     + otherErrors.get() + " error frames");
         }
-        // 25 sends a second per socket keeps each well inside the edge's inbound frame budget (50/s)
-        int senderSockets = Math.max(2, (topRate + 24) / 25);
+        // the edge handles one socket's frames one after another, each send waiting for
+        // message-service, so a socket sends at most 1/(send time) a second: 10 a second per
+        // socket leaves room for slow sends, and stays far inside the inbound frame budget (50/s)
+        int senderSockets = Math.max(4, (topRate + 9) / 10);
         FrameSink sink = new FrameSink();
         senders.addAll(Flux.range(0, senderSockets)
                 .flatMap(i -> LeanSocket.connect(client, edge, users.get(0).token(), sink), 16)
