@@ -131,7 +131,7 @@ public final class EdgeIdleBenchmark {
                         e.getValue()[0] - before.classes.getOrDefault(e.getKey(), new long[2])[0],
                         e.getValue()[1] - before.classes.getOrDefault(e.getKey(), new long[2])[1]}))
                 .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-                .limit(15)
+                .limit(25)
                 .forEach(e -> System.out.printf("  %8.0f B  %6.2f objects  %s%n", e.getValue()[1] * 1.0 / connections,
                         e.getValue()[0] * 1.0 / connections, e.getKey()));
     }
