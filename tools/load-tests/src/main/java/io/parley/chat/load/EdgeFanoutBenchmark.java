@@ -32,7 +32,7 @@ import reactor.netty.http.client.HttpClient;
  *     benchmark raises the edge's per-user cap when it starts the cluster);</li>
  * <li>{@code rate=100}: messages per second; {@code seconds=20}: the measured phase,
  *     after a warm-up of {@code warmup=5} seconds at the same rate;</li>
- * <li>{@code ramp}: instead, steps of {@code step=10} seconds at rising rates from
+ * <li>{@code ramp}: instead, steps of {@code step=10} seconds at rates rising by half, from
  *     {@code rate}, up to {@code max-rate=3000}, until p99 reaches 100 ms or a message is
  *     lost; prints the highest rate that held;</li>
  * <li>{@code threads=2}: the client's event-loop threads;</li>

@@ -68,17 +68,19 @@ public final class EdgeIdleBenchmark {
             LeanSocket.FrameHandler handler = (socket, payload) -> countErrors(payload, errors);
 
             // first connections load classes and fill pools: not a per-connection cost, so not in the baseline
-            List<LeanSocket> warm = open(client, target.edge(), accounts, 200, handler);
+            List<LeanSocket> warm = open(client, target.edge(), accounts, 200, handler, new ArrayList<>());
             warm.forEach(LeanSocket::close);
             EdgeBench.pause(Duration.ofSeconds(3));
 
             Snapshot before = Snapshot.take(pid);
             System.out.printf("before: %s; load %s%n", before, EdgeBench.load());
             long started = System.nanoTime();
-            List<LeanSocket> open = open(client, target.edge(), accounts, sockets, handler);
+            // pinged from the start: opening 15,000 takes longer than the edge's idle timeout
+            List<LeanSocket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread pinger = EdgeBench.keepAlive(open, Duration.ofSeconds(ping));
+            open(client, target.edge(), accounts, sockets, handler, open);
             double openSeconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("opened %d sockets in %.1f s (%.0f/s)%n", open.size(), openSeconds, open.size() / openSeconds);
-            Thread pinger = EdgeBench.keepAlive(open, Duration.ofSeconds(ping));
             try {
                 EdgeBench.pause(Duration.ofSeconds(settle));
                 long live = open.stream().filter(s -> s.closeCode() == 0).count();
@@ -100,9 +102,10 @@ public final class EdgeIdleBenchmark {
     }
 
     private static List<LeanSocket> open(HttpClient client, String edge, List<EdgeBench.User> users, int count,
-                                         LeanSocket.FrameHandler handler) {
+                                         LeanSocket.FrameHandler handler, List<LeanSocket> pinged) {
         AtomicLong failed = new AtomicLong();
-        List<LeanSocket> sockets = Flux.range(0, count)
+        List<LeanSocket> batch = new ArrayList<>();
+        Flux.range(0, count)
                 .flatMap(i -> LeanSocket.connect(client, edge, users.get(i % users.size()).token(), handler)
                         .onErrorResume(e -> {
                             if (failed.incrementAndGet() <= 3) {
@@ -110,11 +113,16 @@ public final class EdgeIdleBenchmark {
                             }
                             return Mono.empty();
                         }), 100)
-                .collectList().block();
+                .buffer(500)
+                .doOnNext(opened -> {
+                    batch.addAll(opened);
+                    pinged.addAll(opened);
+                })
+                .blockLast();
         if (failed.get() > 0) {
             System.out.printf("  %d of %d sockets did not open%n", failed.get(), count);
         }
-        return sockets;
+        return batch;
     }
 
     private static void report(Snapshot before, Snapshot after, long connections) {
