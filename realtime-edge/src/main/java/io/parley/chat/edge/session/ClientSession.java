@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +31,7 @@ final class ClientSession {
     private final WebSocketSession socket;
     private final String sessionId = UUID.randomUUID().toString();
     private final Sinks.Many<WebSocketMessage> outbound;
+    private final int outboundCapacity;
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger badFrames = new AtomicInteger();
@@ -56,7 +56,11 @@ final class ClientSession {
         if (expiresAt != null) {
             expiries.tryEmitNext(expiresAt);
         }
-        this.outbound = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(outboundCapacity));
+        // bounded by counting, not by an array of the bound's size: an ArrayBlockingQueue of 4096
+        // is 16 KB of heap on every socket, most of which never has more than a frame or two queued
+        this.outboundCapacity = outboundCapacity;
+        this.outbound = Sinks.many().unicast().onBackpressureBuffer(
+                reactor.util.concurrent.Queues.<WebSocketMessage>unbounded(16).get());
     }
 
     String sessionId() {
@@ -112,7 +116,7 @@ final class ClientSession {
         WebSocketMessage message = new WebSocketMessage(WebSocketMessage.Type.TEXT, socket.bufferFactory().wrap(frame));
         Sinks.EmitResult result;
         synchronized (this) {
-            result = outbound.tryEmitNext(message);
+            result = queued.get() >= outboundCapacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(message);
         }
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
