@@ -129,7 +129,7 @@ final class EdgeBench {
     /** The 1-minute load average, printed with every figure: other work on the machine moves them. */
     static String load() {
         try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            String[] parts = Files.readAllLines(Path.of("/proc/loadavg")).get(0).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "unknown";
