@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 import io.parley.chat.kit.security.ChatPrincipal;
+import io.parley.chat.presence.directory.UserDirectory;
 import io.parley.chat.presence.config.PresenceProperties;
 import io.parley.chat.presence.messaging.PresenceEventPublisher;
 import reactor.core.publisher.Flux;
@@ -29,9 +30,12 @@ public class PresenceService {
     private final PresenceEventPublisher publisher;
     private final PresenceProperties properties;
     private final FailureLog failures;
+    private final UserDirectory directory;
     private final Clock clock = Clock.systemUTC();
 
-    public PresenceService(PresenceStore store, PresenceEventPublisher publisher, PresenceProperties properties) {
+    public PresenceService(PresenceStore store, PresenceEventPublisher publisher, PresenceProperties properties,
+                           UserDirectory directory) {
+        this.directory = directory;
         this.store = store;
         this.publisher = publisher;
         this.properties = properties;
@@ -60,13 +64,18 @@ public class PresenceService {
     /** Users of the caller's tenant only: the tenant comes from the token, never from the request. */
     public Flux<UserPresence> read(ChatPrincipal caller, List<String> userIds) {
         List<String> distinct = userIds.stream().distinct().toList();
+        return directory.unknown(caller, distinct)
+                .flatMap(unknown -> unknown.isEmpty() ? readStore(caller, distinct) : Mono.error(new UnknownUsers(unknown)))
+                .flatMapIterable(presences -> presences);
+    }
+
+    private Mono<List<UserPresence>> readStore(ChatPrincipal caller, List<String> distinct) {
         return store.read(caller.tenantId(), distinct, now())
                 .collectList()
                 .onErrorResume(e -> {
                     failures.warn("Reading presence", e);
                     return Mono.just(distinct.stream().map(id -> new UserPresence(id, Status.UNKNOWN, null)).toList());
-                })
-                .flatMapIterable(presences -> presences);
+                });
     }
 
     private Mono<Boolean> degradedWrite(String what, Throwable e) {

@@ -31,6 +31,16 @@ class BadInputIT extends RunningService {
     }
 
     @Test
+    void idsThatNameNoUserOfTheTenantAreRejectedByName() {
+        presence(token(alice, tenant), "u1,ghost-1,ghost-2").expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("https://parley.dev/problems/unknown-users")
+                .jsonPath("$.userIds[0]").isEqualTo("ghost-1")
+                .jsonPath("$.userIds[1]").isEqualTo("ghost-2");
+        presence(token(alice, tenant), "u1,u2").expectStatus().isOk();
+    }
+
+    @Test
     void malformedUserIdsAreRejected() {
         problem(presence(token(alice, tenant), "ok,not!ok"), 400);
         problem(presence(token(alice, tenant), "x".repeat(65)), 400);

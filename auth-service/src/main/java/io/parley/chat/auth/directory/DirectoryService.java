@@ -25,6 +25,13 @@ public class DirectoryService {
         return users.search(caller.tenantId(), query.strip(), page, size).map(DirectoryService::entry);
     }
 
+    /** The caller's tenant's users among {@code ids}, in the order asked, each once. */
+    public Flux<DirectoryEntry> lookup(ChatPrincipal caller, java.util.List<String> ids) {
+        return Flux.fromStream(ids.stream().distinct())
+                .flatMapSequential(id -> users.findById(caller.tenantId(), id), 8)
+                .map(DirectoryService::entry);
+    }
+
     private static DirectoryEntry entry(UserDocument user) {
         return new DirectoryEntry(user.id(), user.username(), user.displayName());
     }

@@ -90,6 +90,29 @@ class DirectoryIT extends AuthServiceTestBase {
         return (String) login(user).get("accessToken");
     }
 
+    @Test
+    void lookupByIdsAnswersTheCallersTenantsUsersOnlyInTheOrderAsked() {
+        RegisteredUser caller = register();
+        RegisteredUser alice = register();
+        RegisteredUser outsider = register(SECOND_TENANT, "lk" + UUID.randomUUID().toString().substring(0, 6));
+        List<Map<String, Object>> found = items(lookup(token(caller), alice.id() + ",no-such-user," + outsider.id()
+                + "," + caller.id() + "," + alice.id()));
+        assertThat(found).extracting(entry -> entry.get("id")).containsExactly(alice.id(), caller.id());
+    }
+
+    @Test
+    void lookupRefusesMalformedOrTooManyIds() {
+        String token = token(register());
+        expectProblem(lookup(token, "not!an-id"), HttpStatus.BAD_REQUEST, "validation");
+        expectProblem(lookup(token, String.join(",", java.util.Collections.nCopies(101, "u"))), HttpStatus.BAD_REQUEST,
+                "validation");
+    }
+
+    private WebTestClient.ResponseSpec lookup(String token, String ids) {
+        return client.get().uri(b -> b.path("/api/v1/users/lookup").queryParam("ids", "{ids}").build(ids))
+                .headers(h -> h.setBearerAuth(token)).exchange();
+    }
+
     private WebTestClient.ResponseSpec search(String token, String query, int page, int size) {
         return client.get().uri(b -> b.path("/api/v1/users").queryParam("query", "{q}").queryParam("page", page)
                         .queryParam("size", size).build(query))

@@ -19,6 +19,7 @@ import jakarta.validation.constraints.NotNull;
  *                           shows its users offline at most this long after their sessions' TTL
  * @param typingThrottle     at most one Typing event per user and conversation within this window
  * @param conversationServiceUrl where read markers are stored (membership checks use {@code chat.membership.*})
+ * @param authServiceUrl     whose directory says which user ids exist (a read naming unknown ids is refused)
  */
 @Validated
 @ConfigurationProperties("chat.presence")
@@ -29,5 +30,6 @@ public record PresenceProperties(
         @NotNull @DefaultValue("30s") Duration failureLogInterval,
         @NotNull @DefaultValue("1s") Duration sweepInterval,
         @NotNull @DefaultValue("3s") Duration typingThrottle,
-        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl) {
+        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl,
+        @NotNull @DefaultValue("http://localhost:8081") URI authServiceUrl) {
 }
