@@ -10,13 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.HdrHistogram.Histogram;
 
 import io.parley.chat.cluster.LocalCluster;
 
@@ -47,15 +41,12 @@ public final class LoginBenchmark {
             List<String> bodies = register(auth, users);
             System.out.printf("registered %d users; warm-up %d s%n", users, warmup);
             drive(auth, bodies, clients, Duration.ofSeconds(warmup));
-            Result result = drive(auth, bodies, clients, Duration.ofSeconds(seconds));
+            ClosedLoop.Result result = drive(auth, bodies, clients, Duration.ofSeconds(seconds));
             System.out.printf("logins: clients=%d duration=%ds ok=%d failed=%d -> %.1f logins/s%n", clients, seconds,
                     result.histogram().getTotalCount(), result.failed(),
                     result.histogram().getTotalCount() / (double) seconds);
             System.out.println("latency: " + Percentiles.describe(result.histogram()));
         }
-    }
-
-    private record Result(Histogram histogram, long failed) {
     }
 
     private static List<String> register(String auth, int users) throws Exception {
@@ -73,33 +64,8 @@ public final class LoginBenchmark {
         return loginBodies;
     }
 
-    private static Result drive(String auth, List<String> bodies, int clients, Duration duration) throws Exception {
-        long end = System.nanoTime() + duration.toNanos();
-        AtomicLong failed = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<Histogram>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int offset = c;
-            futures.add(pool.submit(() -> {
-                Histogram h = Percentiles.histogram();
-                for (int i = offset; System.nanoTime() < end; i += clients) {
-                    long start = System.nanoTime();
-                    int status = post(auth + "/api/v1/auth/login", bodies.get(i % bodies.size()));
-                    if (status == 200) {
-                        h.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                }
-                return h;
-            }));
-        }
-        Histogram total = Percentiles.histogram();
-        for (Future<Histogram> future : futures) {
-            total.add(future.get());
-        }
-        pool.shutdown();
-        return new Result(total, failed.get());
+    private static ClosedLoop.Result drive(String auth, List<String> bodies, int clients, Duration duration) throws Exception {
+        return ClosedLoop.run(clients, duration, i -> post(auth + "/api/v1/auth/login", bodies.get(i % bodies.size())) == 200);
     }
 
     private static int post(String url, String json) throws Exception {

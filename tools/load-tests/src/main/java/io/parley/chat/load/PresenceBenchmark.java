@@ -20,12 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.HdrHistogram.Histogram;
 
 import io.parley.chat.cluster.LocalCluster;
 import io.parley.chat.testkit.EmbeddedRedis;
@@ -55,9 +52,6 @@ public final class PresenceBenchmark {
     }
 
     record Session(String token, String sessionId) {
-    }
-
-    private record Result(Histogram histogram, long failed) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,7 +94,7 @@ public final class PresenceBenchmark {
             Collections.shuffle(all);
             System.out.printf("heartbeating %d sessions; warm-up %d s%n", all.size(), warmup);
             drive(presence, all, clients, Duration.ofSeconds(warmup));
-            Result result = drive(presence, all, clients, Duration.ofSeconds(seconds));
+            ClosedLoop.Result result = drive(presence, all, clients, Duration.ofSeconds(seconds));
             System.out.printf("heartbeats: clients=%d duration=%ds ok=%d failed=%d -> %.0f heartbeats/s%n", clients,
                     seconds, result.histogram().getTotalCount(), result.failed(),
                     result.histogram().getTotalCount() / (double) seconds);
@@ -161,32 +155,8 @@ public final class PresenceBenchmark {
         }
     }
 
-    private static Result drive(String presence, List<Session> sessions, int clients, Duration duration) throws Exception {
-        long end = System.nanoTime() + duration.toNanos();
-        AtomicLong failed = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<Future<Histogram>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int offset = c;
-            futures.add(pool.submit(() -> {
-                Histogram h = Percentiles.histogram();
-                for (int i = offset; System.nanoTime() < end; i += clients) {
-                    long start = System.nanoTime();
-                    if (heartbeat(presence, sessions.get(i % sessions.size())) == 204) {
-                        h.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start));
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                }
-                return h;
-            }));
-        }
-        Histogram total = Percentiles.histogram();
-        for (Future<Histogram> future : futures) {
-            total.add(future.get());
-        }
-        pool.shutdown();
-        return new Result(total, failed.get());
+    private static ClosedLoop.Result drive(String presence, List<Session> sessions, int clients, Duration duration) throws Exception {
+        return ClosedLoop.run(clients, duration, i -> heartbeat(presence, sessions.get(i % sessions.size())) == 204);
     }
 
     private static int heartbeat(String presence, Session session) throws Exception {
