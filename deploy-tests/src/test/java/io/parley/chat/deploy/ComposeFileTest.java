@@ -56,6 +56,19 @@ class ComposeFileTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void authServiceBelievesTheForwardedClientFromTheGatewayAlone() {
+        Map<String, Map<String, Object>> services = services();
+        Map<String, Object> networks = (Map<String, Object>) services.get("gateway-service").get("networks");
+        String gateway = String.valueOf(((Map<String, Object>) networks.get("default")).get("ipv4_address"));
+        String trusted = String.valueOf(((Map<String, Object>) services.get("auth-service").get("environment"))
+                .get("LOGIN_TRUSTED_PROXIES"));
+        assertThat(java.util.regex.Pattern.compile(trusted).matcher(gateway).matches()).as(trusted).isTrue();
+        assertThat(java.util.regex.Pattern.compile(trusted).matcher("172.28.0.1").matches())
+                .as("the bridge address that host clients arrive from is not trusted").isFalse();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void theSixServicesAreBuiltFromTheSharedDockerfileAndWriteWithMajority() {
         Map<String, Map<String, Object>> services = services();
         for (String name : SERVICES) {

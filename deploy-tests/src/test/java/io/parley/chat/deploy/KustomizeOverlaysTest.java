@@ -101,6 +101,20 @@ class KustomizeOverlaysTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
+    void authServiceBelievesForwardedClientsFromPodAddressesOnly(String overlay) {
+        Deployment auth = render(overlay).stream()
+                .filter(o -> o instanceof Deployment && "auth-service".equals(o.getMetadata().getName()))
+                .map(Deployment.class::cast).findFirst().orElseThrow();
+        String trusted = auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(env -> "LOGIN_TRUSTED_PROXIES".equals(env.getName())).map(EnvVar::getValue)
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": auth-service has no LOGIN_TRUSTED_PROXIES"));
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(trusted);
+        assertThat(pattern.matcher("10.244.1.17").matches()).as("a pod address").isTrue();
+        assertThat(pattern.matcher("203.0.113.9").matches()).as("a public address").isFalse();
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
     void everyReferencedConfigMapAndSecretIsRendered(String overlay) {
         List<HasMetadata> objects = render(overlay);
         Set<String> configMaps = new HashSet<>();
