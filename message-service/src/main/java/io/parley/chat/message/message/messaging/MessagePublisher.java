@@ -48,12 +48,15 @@ public class MessagePublisher {
     /**
      * Sends the event and marks the entry published (in the next batch of marks); fails if Kafka does not acknowledge
      * within {@code timeout}. The producer's send can block while it has no metadata
-     * (Kafka down), so it runs off the event loop.
+     * (Kafka down), so it runs off the event loop. The producer completes every send on its
+     * one network thread; the rest of the request (the mark, the response's encoding and
+     * write) moves to the parallel scheduler, or every send would queue for that thread.
      */
     public Mono<Message> publish(Message message, Duration timeout) {
         String value = json.writeValueAsString(toEvent(message));
         return Mono.fromFuture(() -> kafka.send(Topics.MESSAGES, message.conversationId(), value))
                 .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.parallel())
                 .timeout(timeout)
                 .doOnError(e -> failingUntil.set(System.nanoTime() + BACKOFF_AFTER_FAILURE.toNanos()))
                 .doOnSuccess(sent -> marks.mark(message.entryId()))
