@@ -3,6 +3,10 @@ package io.parley.chat.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -86,6 +90,17 @@ class EdgeSocketIT {
                         .hasMessageContaining("401");
             }
         }
+    }
+
+    @Test
+    void answersAPlainRequestWithoutAnUpgradeWithAProblem() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/ws"))
+                        .header("Authorization", "Bearer " + token()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(response.body()).contains("websocket-required");
     }
 
     @Test
@@ -237,6 +252,32 @@ class EdgeSocketIT {
             edge.close();
             socket.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
             assertThat(socket.awaitClose(WAIT)).isEqualTo(1001);
+        } finally {
+            edge.close();
+        }
+    }
+
+    @Test
+    void aSocketThatOpensWhileTheEdgeDrainsIsToldToReconnectToo() throws Exception {
+        var edge = new org.springframework.boot.builder.SpringApplicationBuilder(EdgeApplication.class).run(
+                "--server.port=0", "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
+                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
+                "--chat.edge.presence-service-url=http://127.0.0.1:1", "--chat.edge.drain-grace=5s");
+        String url = "ws://localhost:" + edge.getEnvironment().getProperty("local.server.port") + "/ws";
+        try (ChatSocket first = ChatSocket.connect(url, token(), Auth.HEADER)) {
+            first.awaitOpen(WAIT);
+            first.send(Map.of("type", "ping", "id", "p1"));
+            first.await(f -> "pong".equals(f.path("type").asString()), WAIT);
+            var stopping = java.util.concurrent.CompletableFuture.runAsync(edge::close);
+            // the drain has taken its list of sockets once the first one hears about it
+            first.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
+            try (ChatSocket late = ChatSocket.connect(url, token(), Auth.HEADER)) {
+                late.awaitOpen(WAIT);
+                late.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
+            }
+            assertThat(first.isOpen()).as("the drain leaves clients their grace period to move").isTrue();
+            assertThat(first.awaitClose(WAIT)).isEqualTo(1001);
+            stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);
         } finally {
             edge.close();
         }

@@ -8,17 +8,17 @@ import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.socket.WebSocketHandler;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.contracts.frames.ErrorCode;
@@ -34,14 +34,15 @@ import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The chat protocol on {@code /ws}. The handshake was authenticated by the security
- * chain (bearer header or {@code bearer.<jwt>} subprotocol); here each socket's frames
+ * The chat protocol on {@code /ws}. The handshake was authenticated by {@link SocketRoute}
+ * (bearer header or {@code bearer.<jwt>} subprotocol); here each socket's frames
  * are handled one after another, so that one client's sends keep the order it sent
  * them in. Bad frames get an {@code error} frame and the socket stays up, until a
  * client exceeds its tolerance and is closed with 4008.
@@ -66,7 +67,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  */
 @Component
-class ChatSocketHandler implements WebSocketHandler {
+class ChatSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -88,6 +89,7 @@ class ChatSocketHandler implements WebSocketHandler {
     private final PresenceWatchers watchers;
     private final ActivityIndex activity;
     private final RevokedLogins revokedLogins;
+    private final EdgeDrain drain;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
     private final Timer deliveryLatency;
@@ -97,7 +99,7 @@ class ChatSocketHandler implements WebSocketHandler {
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
                       ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity,
-                      RevokedLogins revokedLogins) {
+                      RevokedLogins revokedLogins, EdgeDrain drain) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -110,6 +112,7 @@ class ChatSocketHandler implements WebSocketHandler {
         this.watchers = watchers;
         this.activity = activity;
         this.revokedLogins = revokedLogins;
+        this.drain = drain;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
         this.sendDuration = Timer.builder("chat.send.duration").description("send frame in to ack out")
@@ -122,72 +125,43 @@ class ChatSocketHandler implements WebSocketHandler {
                 .register(metrics);
     }
 
-    @Override
-    public List<String> getSubProtocols() {
-        return List.of(CloseCodes.SUBPROTOCOL);
-    }
-
-    @Override
-    public Mono<Void> handle(WebSocketSession socket) {
-        return socket.getHandshakeInfo().getPrincipal()
-                .ofType(JwtAuthenticationToken.class)
-                .flatMap(auth -> revokedLogins.isRevoked(auth.getToken())
-                        ? socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.TOKEN_INVALID,
-                                SIGNED_OUT))
-                        : serve(socket, ChatPrincipal.from(auth.getToken()), auth.getToken().getExpiresAt(),
-                                auth.getToken().getClaimAsString(SessionEvent.SESSION_CLAIM)))
-                .switchIfEmpty(Mono.defer(() -> socket.close(new org.springframework.web.reactive.socket.CloseStatus(
-                        CloseCodes.TOKEN_INVALID, "unauthenticated"))));
-    }
-
-    private Mono<Void> serve(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, String loginId) {
+    /** Serves one socket whose handshake carried {@code jwt}, until it closes. */
+    Mono<Void> serve(WebsocketInbound in, WebsocketOutbound out, Jwt jwt) {
+        if (revokedLogins.isRevoked(jwt)) {
+            return out.sendClose(CloseCodes.TOKEN_INVALID, SIGNED_OUT);
+        }
+        ChatPrincipal principal = ChatPrincipal.from(jwt);
         if (sessions.count(principal.tenantId(), principal.userId()) >= properties.maxConnectionsPerUser()) {
             metrics.counter("chat.ws.refused.connections", "reason", "per-user-cap").increment();
-            return socket.close(new org.springframework.web.reactive.socket.CloseStatus(CloseCodes.RATE_LIMITED,
-                    "too many connections for this user"));
+            return out.sendClose(CloseCodes.RATE_LIMITED, "too many connections for this user");
         }
-        ClientSession client = new ClientSession(socket, principal, expiresAt, properties.outboundBuffer(),
+        ClientSession client = new ClientSession(out, principal, jwt.getExpiresAt(), properties.outboundBuffer(),
                 new FrameBudget(properties.framesPerSecond(), properties.frameBurst()), outboundFrames);
-        client.loginId(loginId);
+        client.loginId(jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
         open.incrementAndGet();
         sessions.add(client);
+        drain.admitted(client);
         activity.connected(client);
-        Sinks.Empty<Void> inputEnded = Sinks.empty();
-        Mono<Void> output = socket.send(client.outbound());
-        Mono<Void> input = socket.receive()
-                .timeout(properties.idleTimeout())
+        presence.alive(principal.token(), client.sessionId()).subscribe();
+        // the handshake is over and the token decoded: the request's headers (the token among
+        // them) would otherwise stay in memory for as long as the socket is open
+        in.headers().clear();
+        Mono<Void> output = out.sendObject(client.outbound()).then();
+        Mono<Void> input = in.aggregateFrames(SocketRoute.NETTY_FRAME_LIMIT).receiveFrames()
+                .doOnNext(frame -> client.touched())
+                .filter(frame -> !(frame instanceof PongWebSocketFrame))
                 .map(this::read)
-                .concatMap(frame -> handle(client, frame))
+                // no prefetch: a queue of 32 read-ahead frames per socket is 400 B that an idle socket
+                // never uses, and a client's frames are handled one at a time anyway
+                .concatMap(frame -> handle(client, frame), 0)
                 .then()
-                .onErrorResume(java.util.concurrent.TimeoutException.class,
-                        idle -> client.close(CloseCodes.GOING_AWAY, "idle: no frame for " + properties.idleTimeout()))
-                .doFinally(signal -> {
-                    client.complete();
-                    inputEnded.tryEmitEmpty();
-                });
-        Mono<Void> background = Flux.merge(heartbeats(client), expiry(client))
-                .takeUntilOther(inputEnded.asMono())
-                .then();
-        return Mono.when(output, input, background)
+                .doFinally(signal -> client.complete());
+        return Mono.when(output, input)
                 .onErrorResume(e -> {
                     log.debug("Socket {} ended with {}", client.sessionId(), e.toString());
                     return Mono.empty();
                 })
                 .doFinally(signal -> release(client));
-    }
-
-    private Flux<Void> heartbeats(ClientSession client) {
-        return Flux.interval(Duration.ZERO, properties.heartbeatInterval())
-                .concatMap(tick -> presence.alive(client.principal().token(), client.sessionId()));
-    }
-
-    /** A socket does not outlive its token: closed with 4001 when the current one expires, unless refreshed first. */
-    private Flux<Void> expiry(ClientSession client) {
-        return client.expiries().switchMap(expiresAt -> {
-            Duration left = Duration.between(Instant.now(), expiresAt);
-            return Mono.delay(left.isNegative() ? Duration.ZERO : left)
-                    .then(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID, "token expired")));
-        });
     }
 
     private void release(ClientSession client) {
@@ -206,15 +180,15 @@ class ChatSocketHandler implements WebSocketHandler {
     private record Inbound(String text, ErrorCode refusal, String reason) {
     }
 
-    private Inbound read(WebSocketMessage message) {
-        if (message.getType() != WebSocketMessage.Type.TEXT) {
+    private Inbound read(WebSocketFrame message) {
+        if (!(message instanceof TextWebSocketFrame text)) {
             return new Inbound(null, ErrorCode.INVALID, "frames must be JSON text");
         }
-        int size = message.getPayload().readableByteCount();
+        int size = text.content().readableBytes();
         if (size > properties.maxFrameBytes()) {
             return new Inbound(null, ErrorCode.TOO_LARGE, "frame of " + size + " bytes exceeds " + properties.maxFrameBytes());
         }
-        return new Inbound(message.getPayloadAsText(), null, null);
+        return new Inbound(text.text(), null, null);
     }
 
     private Mono<Void> handle(ClientSession client, Inbound inbound) {

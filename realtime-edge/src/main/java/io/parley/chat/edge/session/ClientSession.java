@@ -9,34 +9,44 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
-
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One socket: who is on it, what it subscribed to, and its outbound queue. The queue is
  * bounded: a client that does not read fast enough is closed (it resumes from history
  * on reconnect) rather than letting its backlog grow in the edge's memory or slow the
  * writers that serve everyone else.
+ *
+ * <p>An edge holds thousands of these, mostly idle, so a socket keeps plain fields and no
+ * timers of its own: its idle timeout, token expiry and presence heartbeat are checked by
+ * one shared {@link SocketClock} against the times kept here.
  */
 final class ClientSession {
 
-    private final WebSocketSession socket;
+    private final WebsocketOutbound socket;
     private final String sessionId = UUID.randomUUID().toString();
-    private final Sinks.Many<WebSocketMessage> outbound;
+    private final Sinks.Many<WebSocketFrame> outbound;
     private final int outboundCapacity;
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger badFrames = new AtomicInteger();
     private final AtomicInteger rateLimitedFrames = new AtomicInteger();
-    private final Sinks.Many<Instant> expiries = Sinks.many().replay().latest();
+    /** When the current token expires, as epoch millis; {@link Long#MAX_VALUE} when it names no expiry. */
+    private volatile long expiresAtMillis;
+    /** {@link System#nanoTime()} of the last frame the client sent (or of the open). */
+    private volatile long lastInboundNanos = System.nanoTime();
+    /** {@link System#nanoTime()} at which the next presence heartbeat is due; touched by the clock only. */
+    private long nextHeartbeatNanos;
+    private boolean heartbeatScheduled;
     private final FrameBudget budget;
     private final OutboundFrames counted;
     private volatile ChatPrincipal principal;
@@ -47,20 +57,18 @@ final class ClientSession {
     /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
     private Set<String> watched;
 
-    ClientSession(WebSocketSession socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
+    ClientSession(WebsocketOutbound socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
                   FrameBudget budget, OutboundFrames counted) {
         this.socket = socket;
         this.counted = counted;
         this.principal = principal;
         this.budget = budget;
-        if (expiresAt != null) {
-            expiries.tryEmitNext(expiresAt);
-        }
+        this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
         // bounded by counting, not by an array of the bound's size: an ArrayBlockingQueue of 4096
         // is 16 KB of heap on every socket, most of which never has more than a frame or two queued
         this.outboundCapacity = outboundCapacity;
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(
-                reactor.util.concurrent.Queues.<WebSocketMessage>unbounded(16).get());
+                reactor.util.concurrent.Queues.<WebSocketFrame>unbounded(16).get());
     }
 
     String sessionId() {
@@ -83,14 +91,40 @@ final class ClientSession {
     void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid) {
         principal = refreshed;
         loginId = sid;
-        if (expiresAt != null) {
-            expiries.tryEmitNext(expiresAt);
-        }
+        expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
     }
 
-    /** When the socket's current token expires; a new value on every refresh. */
-    Flux<Instant> expiries() {
-        return expiries.asFlux();
+    /** True once the current token has expired (and no refresh replaced it). */
+    boolean expired(long nowMillis) {
+        return nowMillis >= expiresAtMillis;
+    }
+
+    /** The client sent a frame: the socket is not idle. */
+    void touched() {
+        lastInboundNanos = System.nanoTime();
+    }
+
+    /** True when the client has sent nothing for {@code idleNanos}. */
+    boolean idle(long nowNanos, long idleNanos) {
+        return nowNanos - lastInboundNanos > idleNanos;
+    }
+
+    /**
+     * True, and the next one scheduled {@code intervalNanos} later, when a presence
+     * heartbeat is due; called by the clock only. The open itself reported the session, so
+     * the clock's first look only schedules the next, {@code firstNanos} later.
+     */
+    boolean heartbeatDue(long nowNanos, long intervalNanos, long firstNanos) {
+        if (!heartbeatScheduled) {
+            heartbeatScheduled = true;
+            nextHeartbeatNanos = nowNanos + firstNanos;
+            return false;
+        }
+        if (nowNanos - nextHeartbeatNanos < 0) {
+            return false;
+        }
+        nextHeartbeatNanos = nowNanos + intervalNanos;
+        return true;
     }
 
     /** Takes one inbound frame from the socket's budget; false when it is sending too fast. */
@@ -103,7 +137,7 @@ final class ClientSession {
     }
 
     /** The frames to write, in the order they were queued. */
-    Flux<WebSocketMessage> outbound() {
+    Flux<WebSocketFrame> outbound() {
         return outbound.asFlux().doOnNext(frame -> queued.decrementAndGet());
     }
 
@@ -113,7 +147,8 @@ final class ClientSession {
 
     /** Queues the bytes of one frame; the bytes are shared with every other socket that gets the same frame. */
     void send(byte[] frame) {
-        WebSocketMessage message = new WebSocketMessage(WebSocketMessage.Type.TEXT, socket.bufferFactory().wrap(frame));
+        // wraps, not copies: the same bytes go to every socket that gets this frame
+        WebSocketFrame message = new TextWebSocketFrame(Unpooled.wrappedBuffer(frame));
         Sinks.EmitResult result;
         synchronized (this) {
             result = queued.get() >= outboundCapacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(message);
@@ -144,7 +179,7 @@ final class ClientSession {
      * things to it). The outbound stream ends after the close frame.
      */
     Mono<Void> close(int code, String reason) {
-        Mono<Void> closing = socket.close(new CloseStatus(code, reason)).doFinally(signal -> complete()).cache();
+        Mono<Void> closing = socket.sendClose(code, reason).doFinally(signal -> complete()).cache();
         closing.subscribe(done -> { }, error -> { });
         return closing;
     }

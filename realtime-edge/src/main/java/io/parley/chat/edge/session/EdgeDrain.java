@@ -1,6 +1,5 @@
 package io.parley.chat.edge.session;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -28,38 +27,58 @@ class EdgeDrain implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EdgeDrain.class);
 
     private final SessionRegistry sessions;
-    private final FrameEncoder encoder;
+    private final byte[] reconnect;
     private final EdgeProperties properties;
     private volatile boolean running;
+    private volatile boolean draining;
 
     EdgeDrain(SessionRegistry sessions, FrameEncoder encoder, EdgeProperties properties) {
         this.sessions = sessions;
-        this.encoder = encoder;
         this.properties = properties;
+        this.reconnect = encoder.encode(new ServerFrames.Reconnect());
     }
 
     @Override
     public void start() {
+        draining = false;
         running = true;
+    }
+
+    /**
+     * Called once a socket is registered. A socket whose handshake completed while the drain
+     * was taking its list of sockets would otherwise miss the {@code reconnect}: the flag is set
+     * before the list is read and the socket is registered before the flag is read, so every
+     * socket is handed over by one side or the other (at worst by both: a second
+     * {@code reconnect} is harmless).
+     */
+    void admitted(ClientSession session) {
+        if (draining) {
+            handOver(session).subscribe();
+        }
     }
 
     @Override
     public void stop() {
         running = false;
+        draining = true;
         List<ClientSession> open = sessions.all();
         if (open.isEmpty()) {
             return;
         }
         log.info("Draining {} socket(s): asking clients to reconnect", open.size());
-        byte[] reconnect = encoder.encode(new ServerFrames.Reconnect());
-        open.forEach(session -> session.send(reconnect));
-        Duration grace = properties.drainGrace();
         // shutdown, not a request path: waiting here is what keeps the process alive until clients have moved
         Flux.fromIterable(open)
-                .flatMap(session -> Mono.delay(grace).then(session.close(CloseCodes.GOING_AWAY, "server restarting: reconnect")))
+                .flatMap(this::handOver)
                 .then()
                 .onErrorResume(e -> Mono.empty())
-                .block(grace.plusSeconds(5));
+                .block(properties.drainGrace().plusSeconds(5));
+    }
+
+    private Mono<Void> handOver(ClientSession session) {
+        session.send(reconnect);
+        // deferred: ClientSession.close starts the close as soon as it is called, not when subscribed
+        return Mono.delay(properties.drainGrace())
+                .then(Mono.defer(() -> session.close(CloseCodes.GOING_AWAY, "server restarting: reconnect")));
     }
 
     @Override

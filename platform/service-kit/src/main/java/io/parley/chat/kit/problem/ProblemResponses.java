@@ -29,8 +29,7 @@ public final class ProblemResponses {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.getHeaders().set("WWW-Authenticate", "Bearer");
         }
-        String json = "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\"}";
+        String json = body(status, slug, detail, null);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -46,8 +45,18 @@ public final class ProblemResponses {
         }
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        String json = "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\",\"retryable\":" + retryable + "}";
+        String json = body(status, slug, detail, retryable);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /**
+     * A problem document as JSON text, for responses written outside a
+     * {@link ServerWebExchange} (a Reactor Netty route); {@code retryable} is left out when null.
+     * {@code detail} is written as given: callers pass fixed texts, never request input.
+     */
+    public static String body(HttpStatus status, String slug, String detail, Boolean retryable) {
+        return "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\""
+                + (retryable == null ? "" : ",\"retryable\":" + retryable) + "}";
     }
 }
