@@ -144,6 +144,15 @@ final class ChatPage {
         driver.navigate().refresh();
     }
 
+    /**
+     * Leaves the app for a blank page: the app's page is gone, as after a closed tab. Unlike a
+     * reload under Chrome's offline emulation, which sometimes loads the app again after all
+     * and lets it send, nothing of the app runs until {@link #open()}.
+     */
+    void leave() {
+        driver.get("about:blank");
+    }
+
     void open() {
         driver.get(url);
     }

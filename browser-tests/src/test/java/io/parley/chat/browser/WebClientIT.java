@@ -146,9 +146,9 @@ class WebClientIT {
         pair.alice.send("queued, then the page went away");
         await().atMost(ChatPage.PATIENCE).until(() -> pair.alice.banner().equals("Offline — 1 message queued"));
 
-        // The page is gone (a reload with no network shows the browser's error page), the network
-        // comes back, the page is opened again: same conversation, and the queue is sent from storage.
-        pair.alice.reload();
+        // The page is gone, the network comes back, the page is opened again: same conversation,
+        // and the queue is sent from storage.
+        pair.alice.leave();
         assertThat(pair.bob.bodies()).isEmpty();
         pair.alice.goOnline();
         pair.alice.open();
