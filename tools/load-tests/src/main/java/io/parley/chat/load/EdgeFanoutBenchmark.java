@@ -168,9 +168,10 @@ public final class EdgeFanoutBenchmark {
             System.out.printf("%d subscribes were refused and retried; the first refusal: %s%n", retries, firstError);
         }
         // the edge handles one socket's frames one after another, each send waiting for
-        // message-service, so a socket sends at most 1/(send time) a second: 10 a second per
-        // socket leaves room for slow sends, and stays far inside the inbound frame budget (50/s)
-        int senderSockets = Math.max(4, (topRate + 9) / 10);
+        // message-service, so a socket sends at most 1/(send time) a second: 2 a second per
+        // socket keeps up while acks take up to 500 ms (at 10 a second, a loaded run's acks
+        // fell behind the schedule and the backlog, not the edge, set the figures); at most 250
+        int senderSockets = Math.max(4, Math.min(250, (topRate + 1) / 2));
         FrameSink sink = new FrameSink();
         senders.addAll(Flux.range(0, senderSockets)
                 .flatMap(i -> LeanSocket.connect(client, edge, users.get(0).token(), sink), 16)
