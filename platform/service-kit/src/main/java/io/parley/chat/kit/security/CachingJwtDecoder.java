@@ -1,6 +1,7 @@
 package io.parley.chat.kit.security;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -9,6 +10,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import reactor.core.publisher.Mono;
 
@@ -22,6 +25,10 @@ import reactor.core.publisher.Mono;
  * every hit. Entries live at most {@link #TTL}, which bounds how long tokens of a key
  * withdrawn from the JWKS keep working on a replica that saw them. Failures are never
  * remembered.
+ *
+ * <p>Each entry lives a random 75 to 100 % of the TTL: tokens first seen together (every
+ * client reconnecting after a deploy) would otherwise all expire in the same instant, and
+ * their re-verification would come back as one burst of signature checks every minute.
  */
 public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
@@ -30,14 +37,25 @@ public final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
     private final ReactiveJwtDecoder delegate;
     private final OAuth2TokenValidator<Jwt> stillValid;
-    private final Cache<String, Jwt> verified = Caffeine.newBuilder()
-            .maximumSize(MAX_TOKENS)
-            .expireAfterWrite(TTL)
-            .build();
+    private final Cache<String, Jwt> verified;
 
     public CachingJwtDecoder(ReactiveJwtDecoder delegate, Duration clockSkew) {
+        this(delegate, clockSkew, Ticker.systemTicker());
+    }
+
+    CachingJwtDecoder(ReactiveJwtDecoder delegate, Duration clockSkew, Ticker ticker) {
         this.delegate = delegate;
         this.stillValid = new JwtTimestampValidator(clockSkew);
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(MAX_TOKENS)
+                .expireAfter(Expiry.<String, Jwt>creating((token, jwt) -> spreadTtl()))
+                .ticker(ticker)
+                .build();
+    }
+
+    private static Duration spreadTtl() {
+        long ttl = TTL.toNanos();
+        return Duration.ofNanos(ttl - ThreadLocalRandom.current().nextLong(ttl / 4 + 1));
     }
 
     @Override

@@ -43,6 +43,40 @@ class CachingJwtDecoderTest {
         assertThat(calls).hasValue(3);
     }
 
+    @Test
+    void tokensVerifiedTogetherAreNotAllVerifiedAgainTogether() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        CachingJwtDecoder decoder = new CachingJwtDecoder(token -> {
+            verifications.incrementAndGet();
+            return Mono.just(jwt(token, Instant.now().plusSeconds(600)));
+        }, Duration.ofSeconds(30), now::get);
+        int tokens = 200;
+        Runnable decodeAll = () -> {
+            for (int i = 0; i < tokens; i++) {
+                decoder.decode("t" + i).block();
+            }
+        };
+        decodeAll.run();
+        assertThat(verifications).hasValue(tokens);
+
+        // within 75 % of the TTL every token is still remembered
+        now.set(CachingJwtDecoder.TTL.toNanos() * 3 / 4 - 1);
+        decodeAll.run();
+        assertThat(verifications).hasValue(tokens);
+
+        // between 75 % and the TTL some have expired and some have not (random lifetimes: the
+        // chance that 200 of them fall on one side of the midpoint is below 1e-50)
+        now.set(CachingJwtDecoder.TTL.toNanos() * 7 / 8);
+        decodeAll.run();
+        assertThat(verifications.get()).isGreaterThan(tokens).isLessThan(2 * tokens);
+
+        // and past the TTL none is served from memory
+        int before = verifications.get();
+        now.set(CachingJwtDecoder.TTL.toNanos() * 7 / 8 + CachingJwtDecoder.TTL.toNanos() + 1);
+        decodeAll.run();
+        assertThat(verifications.get() - before).isEqualTo(tokens);
+    }
+
     private static Jwt jwt(String token, Instant expiresAt) {
         return Jwt.withTokenValue(token).header("alg", "ES256").subject("u").issuedAt(expiresAt.minusSeconds(900))
                 .expiresAt(expiresAt).build();
