@@ -101,4 +101,10 @@ class SocketClock implements SmartLifecycle {
     public boolean isRunning() {
         return ticking != null;
     }
+
+    /** Stops after {@link EdgeDrain}: sockets waiting out the drain's grace keep their heartbeats and timeouts. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
 }
