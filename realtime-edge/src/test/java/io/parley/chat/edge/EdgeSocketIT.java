@@ -242,12 +242,8 @@ class EdgeSocketIT {
 
     @Test
     void aStoppingEdgeTellsItsClientsToReconnectAndClosesWith1001() throws Exception {
-        var edge = new org.springframework.boot.builder.SpringApplicationBuilder(EdgeApplication.class).run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
-                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
-                "--chat.edge.presence-service-url=http://127.0.0.1:1", "--chat.edge.drain-grace=500ms");
-        String port = edge.getEnvironment().getProperty("local.server.port");
-        try (ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws", token(), Auth.HEADER)) {
+        var edge = separateEdge("500ms");
+        try (ChatSocket socket = ChatSocket.connect(socketUrl(edge), token(), Auth.HEADER)) {
             socket.awaitOpen(WAIT);
             edge.close();
             socket.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
@@ -259,11 +255,8 @@ class EdgeSocketIT {
 
     @Test
     void aSocketThatOpensWhileTheEdgeDrainsIsToldToReconnectToo() throws Exception {
-        var edge = new org.springframework.boot.builder.SpringApplicationBuilder(EdgeApplication.class).run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
-                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
-                "--chat.edge.presence-service-url=http://127.0.0.1:1", "--chat.edge.drain-grace=5s");
-        String url = "ws://localhost:" + edge.getEnvironment().getProperty("local.server.port") + "/ws";
+        var edge = separateEdge("5s");
+        String url = socketUrl(edge);
         try (ChatSocket first = ChatSocket.connect(url, token(), Auth.HEADER)) {
             first.awaitOpen(WAIT);
             first.send(Map.of("type", "ping", "id", "p1"));
@@ -281,5 +274,17 @@ class EdgeSocketIT {
         } finally {
             edge.close();
         }
+    }
+
+    /** An edge of its own, so that a test can stop it; {@code drainGrace} is how long its drain lets clients move. */
+    private static org.springframework.context.ConfigurableApplicationContext separateEdge(String drainGrace) {
+        return new org.springframework.boot.builder.SpringApplicationBuilder(EdgeApplication.class).run(
+                "--server.port=0", "--spring.kafka.bootstrap-servers=" + TestInfrastructure.kafka().bootstrapServers(),
+                "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
+                "--chat.edge.presence-service-url=http://127.0.0.1:1", "--chat.edge.drain-grace=" + drainGrace);
+    }
+
+    private static String socketUrl(org.springframework.context.ConfigurableApplicationContext edge) {
+        return "ws://localhost:" + edge.getEnvironment().getProperty("local.server.port") + "/ws";
     }
 }

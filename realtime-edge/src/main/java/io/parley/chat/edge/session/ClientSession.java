@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
@@ -112,12 +113,13 @@ final class ClientSession {
     /**
      * True, and the next one scheduled {@code intervalNanos} later, when a presence
      * heartbeat is due; called by the clock only. The open itself reported the session, so
-     * the clock's first look only schedules the next, {@code firstNanos} later.
+     * the clock's first look only schedules the next, after a random half to all of the
+     * interval (so that sockets opened together do not beat together).
      */
-    boolean heartbeatDue(long nowNanos, long intervalNanos, long firstNanos) {
+    boolean heartbeatDue(long nowNanos, long intervalNanos) {
         if (!heartbeatScheduled) {
             heartbeatScheduled = true;
-            nextHeartbeatNanos = nowNanos + firstNanos;
+            nextHeartbeatNanos = nowNanos + ThreadLocalRandom.current().nextLong(intervalNanos / 2, intervalNanos + 1);
             return false;
         }
         if (nowNanos - nextHeartbeatNanos < 0) {

@@ -3,7 +3,6 @@ package io.parley.chat.edge.session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +61,7 @@ class SocketClock implements SmartLifecycle {
                 client.close(CloseCodes.TOKEN_INVALID, "token expired");
             } else if (client.idle(nowNanos, idleNanos)) {
                 client.close(CloseCodes.GOING_AWAY, "idle: no frame for " + properties.idleTimeout());
-            } else if (client.heartbeatDue(nowNanos, intervalNanos,
-                    ThreadLocalRandom.current().nextLong(intervalNanos / 2, intervalNanos + 1))) {
+            } else if (client.heartbeatDue(nowNanos, intervalNanos)) {
                 due.add(client);
             }
         });
