@@ -455,7 +455,7 @@ class ChatSocketHandler {
 
         @Override
         public void write(Delivery delivery) {
-            client.send(delivery.frame());
+            client.send(delivery);
             fanout.increment();
             if (delivery.createdAt() != null) {
                 deliveryLatency.record(Duration.between(delivery.createdAt(), Instant.now()));

@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
 import io.parley.chat.contracts.frames.CloseCodes;
+import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Flux;
@@ -35,7 +37,8 @@ final class ClientSession {
 
     private final WebsocketOutbound socket;
     private final String sessionId = UUID.randomUUID().toString();
-    private final Sinks.Many<WebSocketFrame> outbound;
+    /** Frames to write: a {@link WebSocketFrame}, or a fan-out's bytes already framed for the wire. */
+    private final Sinks.Many<Object> outbound;
     private final int outboundCapacity;
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
@@ -69,7 +72,7 @@ final class ClientSession {
         // is 16 KB of heap on every socket, most of which never has more than a frame or two queued
         this.outboundCapacity = outboundCapacity;
         this.outbound = Sinks.many().unicast().onBackpressureBuffer(
-                reactor.util.concurrent.Queues.<WebSocketFrame>unbounded(16).get());
+                reactor.util.concurrent.Queues.<Object>unbounded(16).get());
     }
 
     String sessionId() {
@@ -139,7 +142,7 @@ final class ClientSession {
     }
 
     /** The frames to write, in the order they were queued. */
-    Flux<WebSocketFrame> outbound() {
+    Flux<Object> outbound() {
         return outbound.asFlux().doOnNext(frame -> queued.decrementAndGet());
     }
 
@@ -147,18 +150,28 @@ final class ClientSession {
         return queued.get();
     }
 
-    /** Queues the bytes of one frame; the bytes are shared with every other socket that gets the same frame. */
+    /** Queues one frame made for this socket alone (an ack, an error, a control frame). */
     void send(byte[] frame) {
-        // wraps, not copies: the same bytes go to every socket that gets this frame
-        WebSocketFrame message = new TextWebSocketFrame(Unpooled.wrappedBuffer(frame));
+        enqueue(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), frame);
+    }
+
+    /** Queues a message frame whose wire bytes are shared with every other socket that gets it. */
+    void send(Delivery delivery) {
+        enqueue(delivery.wire(), delivery.frame());
+    }
+
+    private void enqueue(Object message, byte[] json) {
         Sinks.EmitResult result;
         synchronized (this) {
             result = queued.get() >= outboundCapacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(message);
         }
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
-            counted.count(frame);
-        } else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+            counted.count(json);
+            return;
+        }
+        ReferenceCountUtil.release(message);
+        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
         }
     }
