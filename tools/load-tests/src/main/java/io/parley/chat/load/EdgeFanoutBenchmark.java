@@ -70,6 +70,8 @@ public final class EdgeFanoutBenchmark {
     private AtomicLongArray sendDue;
     private long sendsSoFar;
     private String conversationId;
+    /** The local cluster's processes, to say where the CPU went; empty when attached to a running cluster. */
+    private Map<String, Long> pids = Map.of();
 
     private EdgeFanoutBenchmark() {
     }
@@ -104,15 +106,19 @@ public final class EdgeFanoutBenchmark {
         try (EdgeBench.Target target = EdgeBench.target(args, MessageSendBenchmark.jvmOptions())) {
             List<EdgeBench.User> users = EdgeBench.users(target.gateway(), userCount);
             bench.conversationId = EdgeBench.conversation(target.gateway(), users);
+            bench.pids = target.cluster() == null ? Map.of() : target.cluster().pids();
             HttpClient client = LeanSocket.client(threads);
-            bench.open(client, target.edge(), users, sockets, rates.get(rates.size() - 1));
+            bench.open(client, target.edge(), users, sockets);
+            Senders senders = new Senders(client, target.edge(), users.get(0).token());
             Thread pinger = EdgeBench.keepAlive(bench.subscribers, Duration.ofSeconds(30));
             try {
                 if (warmup > 0) {
+                    bench.ensureSenders(senders, rate);
                     bench.phase(rate, warmup, "warm-up");
                 }
                 int highest = 0;
                 for (int r : rates) {
+                    bench.ensureSenders(senders, r);
                     Phase result = bench.phase(r, ramp ? step : seconds, ramp ? "step" : "measured");
                     if (!result.held()) {
                         break;
@@ -133,7 +139,7 @@ public final class EdgeFanoutBenchmark {
     }
 
     /** Opens and subscribes every receiving socket, then the sender's sockets (a socket handles its sends one at a time). */
-    private void open(HttpClient client, String edge, List<EdgeBench.User> users, int sockets, int topRate)
+    private void open(HttpClient client, String edge, List<EdgeBench.User> users, int sockets)
             throws InterruptedException {
         long started = System.nanoTime();
         for (int i = 0; i < sockets; i++) {
@@ -167,17 +173,33 @@ public final class EdgeFanoutBenchmark {
         if (retries > 0) {
             System.out.printf("%d subscribes were refused and retried; the first refusal: %s%n", retries, firstError);
         }
-        // the edge handles one socket's frames one after another, each send waiting for
-        // message-service, so a socket sends at most 1/(send time) a second: 2 a second per
-        // socket keeps up while acks take up to 500 ms (at 10 a second, a loaded run's acks
-        // fell behind the schedule and the backlog, not the edge, set the figures); at most 250
-        int senderSockets = Math.max(4, Math.min(250, (topRate + 1) / 2));
+        System.out.printf("%d sockets subscribed in %.1f s%n", sockets, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Where the sender's sockets connect, as whom. */
+    private record Senders(HttpClient client, String edge, String token) {
+    }
+
+    /**
+     * Opens sender sockets until there are enough for {@code rate}. The edge handles one
+     * socket's frames one after another, each send waiting for message-service, so a socket
+     * sends at most 1/(send time) a second: 2 a second per socket keeps up while acks take
+     * up to 500 ms (at 10 a second, a loaded run's acks fell behind the schedule and the
+     * backlog, not the edge, set the figures); at most 250. They are opened as the rate
+     * rises, not all at once for a ramp's top rate: each is the sender's member socket
+     * without a subscription, so every message also sends it an {@code activity} frame,
+     * which is load the figures do not count.
+     */
+    private void ensureSenders(Senders to, int rate) {
+        int wanted = Math.max(4, Math.min(250, (rate + 1) / 2));
+        if (senders.size() >= wanted) {
+            return;
+        }
         FrameSink sink = new FrameSink();
-        senders.addAll(Flux.range(0, senderSockets)
-                .flatMap(i -> LeanSocket.connect(client, edge, users.get(0).token(), sink), 16)
+        senders.addAll(Flux.range(0, wanted - senders.size())
+                .flatMap(i -> LeanSocket.connect(to.client(), to.edge(), to.token(), sink), 16)
                 .collectList().block());
-        System.out.printf("%d sockets subscribed and %d sender sockets open in %.1f s%n", sockets, senderSockets,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf("%d sender sockets open%n", senders.size());
     }
 
     private record Phase(boolean held) {
@@ -190,6 +212,7 @@ public final class EdgeFanoutBenchmark {
      */
     private Phase phase(int rate, int seconds, String label) throws InterruptedException {
         long[] before = totals();
+        CpuMeter cpu = CpuMeter.start(pids);
         latency.reset();
         ackLatency.reset();
         long acksBefore = acks.get();
@@ -244,6 +267,9 @@ public final class EdgeFanoutBenchmark {
         System.out.printf("         seq 1..%d on %d sockets: lost (not received 10 s after the last ack) %d, duplicates %d,"
                         + " misordered %d, sockets closed %d;"
                         + " load %s%n", head, receivers.size(), lost, after[1], after[2], closed, EdgeBench.load());
+        if (!pids.isEmpty()) {
+            cpu.print("1,000 deliveries", Math.max(1, deliveries / 1000));
+        }
         boolean complete = lost == 0 && after[1] == 0 && after[2] == 0 && closed == 0 && phaseAcks == count;
         boolean kept = phaseAcks / sendSeconds >= rate * 0.95;
         return new Phase(complete && kept && h.getValueAtPercentile(99) < TARGET_P99_MS * 1000);
