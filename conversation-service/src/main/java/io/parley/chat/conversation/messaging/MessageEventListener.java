@@ -46,9 +46,12 @@ class MessageEventListener {
     /**
      * A poll's records at once: only the highest seq and latest activity per conversation
      * is written, so a busy conversation costs one write per poll rather than one per
-     * message.
+     * message. The broker holds each fetch until 16 KB of records or 200 ms have gathered,
+     * so that a poll carries many messages: the conversation list trails the log by at
+     * most that, and live unread counts come from the edge's {@code activity} frames anyway.
      */
-    @KafkaListener(topics = Topics.MESSAGES, groupId = "conversation-service", batch = "true")
+    @KafkaListener(topics = Topics.MESSAGES, groupId = "conversation-service", batch = "true",
+            properties = {"fetch.min.bytes=16384", "fetch.max.wait.ms=200"})
     void onEvents(List<ConsumerRecord<String, String>> records) {
         Map<String, Head> heads = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> record : records) {
