@@ -31,7 +31,8 @@ import reactor.netty.http.client.HttpClient;
  * <li>{@code sockets=1000}: subscribed sockets; {@code users=4}: users they belong to (the
  *     benchmark raises the edge's per-user cap when it starts the cluster);</li>
  * <li>{@code rate=100}: messages per second; {@code seconds=20}: the measured phase,
- *     after a warm-up of {@code warmup=5} seconds at the same rate;</li>
+ *     after a warm-up of {@code warmup=150} seconds at the same rate (shorter ones measure
+ *     the JIT still compiling);</li>
  * <li>{@code ramp}: instead, steps of {@code step=10} seconds at rates rising by half, from
  *     {@code rate}, up to {@code max-rate=3000}, until p99 reaches 100 ms or a message is
  *     lost; prints the highest rate that held;</li>
@@ -81,7 +82,7 @@ public final class EdgeFanoutBenchmark {
         int sockets = EdgeBench.intArg(args, "sockets", 1000);
         int rate = EdgeBench.intArg(args, "rate", 100);
         int seconds = EdgeBench.intArg(args, "seconds", 20);
-        int warmup = EdgeBench.intArg(args, "warmup", 5);
+        int warmup = EdgeBench.intArg(args, "warmup", 150);
         int step = EdgeBench.intArg(args, "step", 10);
         int maxRate = EdgeBench.intArg(args, "max-rate", 3000);
         int threads = EdgeBench.intArg(args, "threads", 2);
