@@ -40,18 +40,21 @@ public final class Delivery {
     }
 
     /**
-     * The frame as it goes on the wire, for one socket to write and release: a view of
-     * bytes shared with every other socket. They live in a direct buffer outside Netty's
-     * pools (so a socket writes them without a copy, and the garbage collector frees them
-     * once no delivery holds them; a release never does).
+     * The frame as it goes on the wire, for one socket to write: its own view (its own
+     * read position) of bytes shared with every other socket. They live in a direct
+     * buffer outside Netty's pools, so a socket writes them without a copy, and they are
+     * unreleasable: the garbage collector frees them once no delivery holds them. A
+     * reference count shared by a thousand sockets would let one stray release take the
+     * bytes from all the others.
      */
     public ByteBuf wire() {
         ByteBuf shared = wire;
         if (shared == null) {
             byte[] bytes = WireFrames.text(frame);
-            shared = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip());
+            shared = Unpooled.unreleasableBuffer(
+                    Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
             wire = shared;
         }
-        return shared.retainedDuplicate();
+        return shared.duplicate();
     }
 }

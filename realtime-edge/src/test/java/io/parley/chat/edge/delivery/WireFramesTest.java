@@ -31,22 +31,24 @@ class WireFramesTest {
 
     @ParameterizedTest
     @ValueSource(ints = {5, 300, 66000})
-    void aClientReadsTheSharedBytesBackAsTheSameTextOnEverySocket(int length) {
+    void everySocketReadsTheSharedBytesWhateverTheOthersReleased(int length) {
         byte[] payload = payload(length);
         Delivery delivery = new Delivery(1, payload, Instant.now());
 
         for (int socket = 0; socket < 3; socket++) {
             ByteBuf wire = delivery.wire();
-            assertThat(wire.refCnt()).as("the shared bytes, held by the delivery and by this socket's view").isEqualTo(2);
             EmbeddedChannel client = new EmbeddedChannel(new WebSocket08FrameDecoder(
                     WebSocketDecoderConfig.newBuilder().expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build()));
             client.writeInbound(wire);
             TextWebSocketFrame read = client.readInbound();
             assertThat(read.text()).isEqualTo(new String(payload, StandardCharsets.UTF_8));
             read.release();
-            assertThat(wire.refCnt()).as("a written view gives its hold back; the delivery's stays").isEqualTo(1);
+            // a stray extra release, as a buggy write path might do, takes nothing from the next socket
+            wire.release();
         }
-        assertThat(delivery.wire().isDirect()).as("written without a copy into a direct buffer").isTrue();
+        ByteBuf last = delivery.wire();
+        assertThat(last.isDirect()).as("written without a copy into a direct buffer").isTrue();
+        assertThat(last.readableBytes()).isEqualTo(WireFrames.text(payload).length);
     }
 
     private static byte[] payload(int length) {
