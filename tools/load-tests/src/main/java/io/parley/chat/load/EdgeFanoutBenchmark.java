@@ -139,7 +139,7 @@ public final class EdgeFanoutBenchmark {
         }
     }
 
-    /** Opens and subscribes every receiving socket, then the sender's sockets (a socket handles its sends one at a time). */
+    /** Opens and subscribes every receiving socket; the sender's sockets come with the first phase's rate. */
     private void open(HttpClient client, String edge, List<EdgeBench.User> users, int sockets)
             throws InterruptedException {
         long started = System.nanoTime();

@@ -83,9 +83,11 @@ public final class EdgeIdleBenchmark {
             System.out.printf("opened %d sockets in %.1f s (%.0f/s)%n", open.size(), openSeconds, open.size() / openSeconds);
             try {
                 // what holding the sockets costs: the clock's walks, pings, and each socket's presence heartbeat
-                CpuMeter cpu = CpuMeter.start(target.cluster() == null ? java.util.Map.of() : target.cluster().pids());
+                CpuMeter cpu = target.cluster() == null ? null : CpuMeter.start(target.cluster().pids());
                 EdgeBench.pause(Duration.ofSeconds(settle));
-                cpu.print("second of holding them idle", settle);
+                if (cpu != null) {
+                    cpu.print("second of holding them idle", settle);
+                }
                 long live = open.stream().filter(s -> s.closeCode() == 0).count();
                 Snapshot after = Snapshot.take(pid);
                 System.out.printf("after:  %s; load %s%n", after, EdgeBench.load());

@@ -21,6 +21,9 @@ import reactor.netty.resources.LoopResources;
  */
 final class LeanSocket {
 
+    /** Where {@link #after} copies a frame to scan it; per thread, as frames are read on the client's few event loops. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+
     /** Sees the payload of each text frame; the buffer is only valid during the call. */
     interface FrameHandler {
         void frame(LeanSocket socket, ByteBuf payload);
@@ -30,9 +33,6 @@ final class LeanSocket {
     static HttpClient client(int threads) {
         return HttpClient.newConnection().runOn(LoopResources.create("bench-ws", threads, true));
     }
-
-    /** Per thread: frames are read on the client's few event-loop threads. */
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
 
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final FrameHandler handler;
