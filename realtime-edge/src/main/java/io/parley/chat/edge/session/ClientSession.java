@@ -152,28 +152,33 @@ final class ClientSession {
 
     /** Queues one frame made for this socket alone (an ack, an error, a control frame). */
     void send(byte[] frame) {
-        enqueue(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), frame);
+        if (enqueue(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))) {
+            counted.count(frame);
+        }
     }
 
     /** Queues a message frame whose wire bytes are shared with every other socket that gets it. */
     void send(Delivery delivery) {
-        enqueue(delivery.wire(), delivery.frame());
+        if (enqueue(delivery.wire())) {
+            counted.countMessage();
+        }
     }
 
-    private void enqueue(Object message, byte[] json) {
+    /** True when queued; past the bound the socket is closed instead. */
+    private boolean enqueue(Object message) {
         Sinks.EmitResult result;
         synchronized (this) {
             result = queued.get() >= outboundCapacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(message);
         }
         if (result == Sinks.EmitResult.OK) {
             queued.incrementAndGet();
-            counted.count(json);
-            return;
+            return true;
         }
         ReferenceCountUtil.release(message);
         if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
             close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
         }
+        return false;
     }
 
     /** Counts a bad frame; true when the socket has used up its tolerance. */

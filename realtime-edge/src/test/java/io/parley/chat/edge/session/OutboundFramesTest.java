@@ -22,6 +22,15 @@ class OutboundFramesTest {
     }
 
     @Test
+    void aFanOutsMessageFramesAreCountedAsMessagesWithoutBeingRead() {
+        frames.countMessage();
+        frames.countMessage();
+
+        assertThat(count("message")).isEqualTo(2);
+        assertThat(count("unknown")).isZero();
+    }
+
+    @Test
     void countsEachServerFrameUnderItsType() {
         frames.count(json.writeValueAsBytes(new ServerFrames.Message("c1", 1, "created", "m1", "u1", "cm1", "hi",
                 Instant.now(), null)));

@@ -47,6 +47,11 @@ final class EdgeBench {
     /** Where the benchmark talks to: the gateway for REST, the edge itself for sockets, and the edge's pid when known. */
     record Target(String gateway, String edge, long edgePid, LocalCluster cluster) implements AutoCloseable {
 
+        /** The started cluster's processes, to say where the CPU went; none when attached to a running cluster. */
+        Map<String, Long> pids() {
+            return cluster == null ? Map.of() : cluster.pids();
+        }
+
         @Override
         public void close() {
             if (cluster != null) {

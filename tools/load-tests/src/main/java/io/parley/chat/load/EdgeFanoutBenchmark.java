@@ -107,7 +107,7 @@ public final class EdgeFanoutBenchmark {
         try (EdgeBench.Target target = EdgeBench.target(args, MessageSendBenchmark.jvmOptions())) {
             List<EdgeBench.User> users = EdgeBench.users(target.gateway(), userCount);
             bench.conversationId = EdgeBench.conversation(target.gateway(), users);
-            bench.pids = target.cluster() == null ? Map.of() : target.cluster().pids();
+            bench.pids = target.pids();
             HttpClient client = LeanSocket.client(threads);
             bench.open(client, target.edge(), users, sockets);
             Senders senders = new Senders(client, target.edge(), users.get(0).token());

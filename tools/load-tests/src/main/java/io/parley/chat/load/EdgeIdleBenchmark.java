@@ -83,9 +83,9 @@ public final class EdgeIdleBenchmark {
             System.out.printf("opened %d sockets in %.1f s (%.0f/s)%n", open.size(), openSeconds, open.size() / openSeconds);
             try {
                 // what holding the sockets costs: the clock's walks, pings, and each socket's presence heartbeat
-                CpuMeter cpu = target.cluster() == null ? null : CpuMeter.start(target.cluster().pids());
+                CpuMeter cpu = CpuMeter.start(target.pids());
                 EdgeBench.pause(Duration.ofSeconds(settle));
-                if (cpu != null) {
+                if (!target.pids().isEmpty()) {
                     cpu.print("second of holding them idle", settle);
                 }
                 long live = open.stream().filter(s -> s.closeCode() == 0).count();
