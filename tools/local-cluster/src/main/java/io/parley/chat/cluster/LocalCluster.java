@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Stream;
 
 import io.parley.chat.testkit.EmbeddedMongo;
 import io.parley.chat.testkit.EmbeddedRedis;
@@ -49,7 +51,8 @@ public final class LocalCluster implements AutoCloseable {
      * @param root          the repository root (services' jars are under {@code <service>/target})
      * @param dataDir       where infrastructure data and service logs go
      * @param fixedPorts    the documented ports (local run) or free ones (tests)
-     * @param persistent    Mongo data on disk in {@code dataDir} (local run) or in memory (tests)
+     * @param persistent    Mongo and Kafka data on disk in {@code dataDir}, kept from run to run (local run); or
+     *                      Mongo in memory and Kafka's log emptied at every start (tests)
      * @param environment   the caller's environment: MONGO_URI, KAFKA_BOOTSTRAP and REDIS_HOST select real infrastructure
      * @param jvmOptions    options for every service JVM
      * @param startTimeout  how long all of it may take to become ready
@@ -167,7 +170,13 @@ public final class LocalCluster implements AutoCloseable {
         kafkaBootstrap = "127.0.0.1:" + kafkaPort;
         return CompletableFuture.runAsync(() -> {
             try {
-                kafka = KafkaBroker.start(options.dataDir().resolve("kafka"), kafkaPort, options.startTimeout());
+                Path kafkaDir = options.dataDir().resolve("kafka");
+                if (!options.persistent()) {
+                    // a test cluster starts empty, as its Mongo does: a previous run's consumer groups would
+                    // hold each service's first partition assignment back until their members time out (45 s)
+                    deleteTree(kafkaDir);
+                }
+                kafka = KafkaBroker.start(kafkaDir, kafkaPort, options.startTimeout());
                 synchronized (infrastructure) {
                     infrastructure.add(kafka);
                 }
@@ -285,5 +294,17 @@ public final class LocalCluster implements AutoCloseable {
     static String version() {
         String version = LocalCluster.class.getPackage().getImplementationVersion();
         return version != null ? version : "0.1.0-SNAPSHOT";
+    }
+
+    /** Deletes a directory and everything in it; nothing when it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

@@ -1,15 +1,12 @@
 package io.parley.chat.cluster;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 
 /**
  * {@code ./run}: starts the cluster on the documented ports with its data in
@@ -40,7 +37,7 @@ public final class LocalClusterMain {
             }
         }
         if (fresh) {
-            deleteTree(data);
+            LocalCluster.deleteTree(data);
         }
         List<String> jvm = System.getenv("CHAT_JVM_OPTS") == null
                 ? LocalCluster.Options.DEFAULT_JVM_OPTIONS
@@ -104,16 +101,5 @@ public final class LocalClusterMain {
             System.exit(2);
         }
         return rest.remove(0);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
