@@ -169,17 +169,10 @@ function renderBanner(state, queued) {
 
 // ---- conversation list
 
+/** Reads the list again; every read of it is rendered by the `conversations` event. */
 async function refreshList() {
     try {
-        const items = await client.listConversations();
-        conversations.clear();
-        items.forEach(c => conversations.set(c.id, c));
-        renderList();
-        for (const c of items) {
-            if (!members.has(c.id)) {
-                loadMembers(c.id);
-            }
-        }
+        await client.listConversations();
     } catch (e) {
         showProblem(e);
     }
@@ -560,10 +553,28 @@ client.addEventListener("activity", e => {
 });
 client.addEventListener("conversation", () => refreshList());
 client.addEventListener("conversations", e => {
-    for (const c of e.detail.items) {
+    const items = e.detail.items;
+    for (const c of items) {
         const known = conversations.get(c.id);
         if (known) {
-            Object.assign(known, c);
+            // The list is a projection that may trail the log by a moment: it never takes back
+            // what an activity frame or this person's own reading already moved forward.
+            c.headSeq = Math.max(c.headSeq ?? 0, known.headSeq ?? 0);
+            c.readSeq = Math.max(c.readSeq ?? 0, known.readSeq ?? 0);
+            if (c.readSeq >= c.headSeq) {
+                c.unread = 0;
+            }
+            if (String(known.lastActivityAt ?? "") > String(c.lastActivityAt ?? "")) {
+                c.lastActivityAt = known.lastActivityAt;
+            }
+        }
+    }
+    conversations.clear();
+    items.forEach(c => conversations.set(c.id, c));
+    renderList();
+    for (const c of items) {
+        if (!members.has(c.id)) {
+            loadMembers(c.id);
         }
     }
 });

@@ -56,6 +56,10 @@ const ACK_TIMEOUT_MS = 10000;
 const PING_INTERVAL_MS = 25000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 30000;
+/** A socket that has not opened by then is given up and tried again: a connect can hang on a network that is changing. */
+const CONNECT_TIMEOUT_MS = 10000;
+/** While the browser says it is offline, how often to look again, in case its `online` event never comes. */
+const OFFLINE_RECHECK_MS = 5000;
 const PAGE_SIZE = 50;
 
 /** An error from a REST call, carrying the problem detail's text. */
@@ -234,8 +238,14 @@ export class ParleyClient extends EventTarget {
         if (globalThis.addEventListener) {
             // A browser that knows it lost the network says so: close at once instead of waiting for
             // the socket to time out, and reconnect as soon as the network is back.
-            globalThis.addEventListener("offline", () => this.#dropSocket("network offline"));
-            globalThis.addEventListener("online", () => this.#reconnectNow());
+            globalThis.addEventListener("offline", () => {
+                this.#trace("network offline");
+                this.#dropSocket("network offline");
+            });
+            globalThis.addEventListener("online", () => {
+                this.#trace("network online");
+                this.#reconnectNow();
+            });
         }
     }
 
@@ -689,6 +699,7 @@ export class ParleyClient extends EventTarget {
     disconnect() {
         this.wanted = false;
         clearTimeout(this.timers.reconnect);
+        clearTimeout(this.timers.connect);
         clearInterval(this.timers.poll);
         clearInterval(this.timers.ping);
         const socket = this.socket;
@@ -713,17 +724,28 @@ export class ParleyClient extends EventTarget {
             return;
         }
         const url = this.baseUrl.replace(/^http/, "ws") + "/ws";
+        this.#trace("connecting");
         const socket = new WebSocket(url, ["chat.v1", "bearer." + token]);
         this.socket = socket;
         socket.onopen = () => this.#opened(socket);
         socket.onmessage = event => this.#received(event.data);
         socket.onclose = event => this.#closed(socket, event.code);
+        clearTimeout(this.timers.connect);
+        this.timers.connect = setTimeout(() => {
+            if (socket === this.socket && socket.readyState === WebSocket.CONNECTING) {
+                this.#trace("connect timed out");
+                socket.close();
+                this.#closed(socket, 1006);
+            }
+        }, CONNECT_TIMEOUT_MS);
     }
 
     #opened(socket) {
         if (socket !== this.socket) {
             return;
         }
+        clearTimeout(this.timers.connect);
+        this.#trace("connected");
         this.attempt = 0;
         this.#setState("online");
         clearInterval(this.timers.ping);
@@ -734,6 +756,9 @@ export class ParleyClient extends EventTarget {
         if (this.watched.size > 0 && !this.unsupported.has("presence.watch")) {
             this.#notify({ type: "presence.watch", userIds: [...this.watched] });
         }
+        // `activity` frames tell of messages from now on; the list, read again now, tells of
+        // those that came while this client was away (or while the socket was opening)
+        this.listConversations().catch(() => undefined);
         this.#flush();
     }
 
@@ -742,6 +767,8 @@ export class ParleyClient extends EventTarget {
             return;
         }
         this.socket = null;
+        this.#trace("closed " + code);
+        clearTimeout(this.timers.connect);
         clearInterval(this.timers.ping);
         for (const [id, pending] of this.requests) {
             clearTimeout(pending.timer);
@@ -785,10 +812,18 @@ export class ParleyClient extends EventTarget {
         }
         clearTimeout(this.timers.reconnect);
         if (globalThis.navigator && globalThis.navigator.onLine === false) {
-            return; // the `online` event reconnects
+            // The `online` event reconnects; should it never come, the next look does.
+            this.timers.reconnect = setTimeout(() => this.#scheduleReconnect(), OFFLINE_RECHECK_MS);
+            return;
         }
         const delay = this.#backoff(this.attempt++);
+        this.#trace("reconnecting in " + Math.round(delay) + " ms");
         this.timers.reconnect = setTimeout(() => this.#open(), delay);
+    }
+
+    /** The connection's story, at the console's debug level: what a support case or a failed test needs (never a token or a body). */
+    #trace(event) {
+        globalThis.console?.debug?.("parley: " + event);
     }
 
     /** @param {ConnectionState} state */

@@ -2,6 +2,7 @@ package io.parley.chat.browser;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,6 +12,8 @@ import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * Debian's headless Chromium driven by Debian's chromedriver (packages {@code chromium} and
@@ -60,9 +63,31 @@ final class Chromium {
                 "--window-size=1100,760", "--user-data-dir=" + profile.toAbsolutePath(), "--lang=en-US");
         // An alert must stay open for the test to see it, not be dismissed on the next command.
         options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+        // the page's console, debug level included (the client library's connection story), for a failed test's report
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /** What a failed test's report needs from a browser: where it is, its banner, and its console. */
+    static String describe(ChromeDriver driver) {
+        StringBuilder report = new StringBuilder("browser at ").append(driver.getCurrentUrl());
+        try {
+            report.append("\n  banner: ").append(driver.executeScript("const b = document.getElementById('banner');"
+                    + "return b ? JSON.stringify({state: b.dataset.state, queued: b.dataset.queued, text: b.textContent,"
+                    + " hidden: b.hidden, onLine: navigator.onLine}) : 'none';"));
+            report.append("\n  page: ").append(driver.executeScript("const text = id => document.getElementById(id)?.innerText"
+                    + " ?? ''; return JSON.stringify({list: text('conversation-list'), title: text('conversation-title'),"
+                    + " messages: text('message-list')});"));
+            for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+                report.append("\n  ").append(entry.getTimestamp()).append(' ').append(entry.getLevel())
+                        .append(' ').append(entry.getMessage());
+            }
+        } catch (RuntimeException e) {
+            report.append("\n  (could not read the page: ").append(e.getMessage()).append(')');
+        }
+        return report.toString();
     }
 
     private static String env(String name, String fallback) {

@@ -19,6 +19,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.NoAlertPresentException;
@@ -46,6 +48,14 @@ class WebClientIT {
         Chromium.requireInstalled();
         cluster = TestCluster.get();
     }
+
+    /** Before the browsers close: a failed test's report says what each page showed and logged. */
+    @RegisterExtension
+    final AfterTestExecutionCallback reportBrowsersOnFailure = context -> {
+        if (context.getExecutionException().isPresent()) {
+            browsers.forEach(driver -> System.out.println(Chromium.describe(driver)));
+        }
+    };
 
     @AfterEach
     void closeBrowsers() {
