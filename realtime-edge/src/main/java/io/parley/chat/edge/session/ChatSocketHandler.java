@@ -146,7 +146,7 @@ class ChatSocketHandler {
         // the handshake is over and the token decoded: the request's headers (the token among
         // them) would otherwise stay in memory for as long as the socket is open
         in.headers().clear();
-        Mono<Void> output = out.sendObject(client.outbound()).then();
+        Mono<Void> output = client.finished();
         Mono<Void> input = in.aggregateFrames(SocketRoute.NETTY_FRAME_LIMIT).receiveFrames()
                 .doOnNext(frame -> client.touched())
                 .filter(frame -> !(frame instanceof PongWebSocketFrame))

@@ -12,22 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.util.ReferenceCountUtil;
-import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * One socket: who is on it, what it subscribed to, and its outbound queue. The queue is
- * bounded: a client that does not read fast enough is closed (it resumes from history
- * on reconnect) rather than letting its backlog grow in the edge's memory or slow the
- * writers that serve everyone else.
+ * One socket: who is on it, what it subscribed to, and its outbound queue (a
+ * {@link SocketWriter}). The queue is bounded: a client that does not read fast enough is
+ * closed with 4008 (it resumes from history on reconnect) rather than letting its backlog
+ * grow in the edge's memory or slow the writers that serve everyone else.
  *
  * <p>An edge holds thousands of these, mostly idle, so a socket keeps plain fields and no
  * timers of its own: its idle timeout, token expiry and presence heartbeat are checked by
@@ -35,12 +30,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  */
 final class ClientSession {
 
-    private final WebsocketOutbound socket;
     private final String sessionId = UUID.randomUUID().toString();
-    /** Frames to write: a {@link WebSocketFrame}, or a fan-out's bytes already framed for the wire. */
-    private final Sinks.Many<Object> outbound;
-    private final int outboundCapacity;
-    private final AtomicInteger queued = new AtomicInteger();
+    /** Frames to write: a {@link TextWebSocketFrame}, or a fan-out's bytes already framed for the wire. */
+    private final SocketWriter outbound;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger badFrames = new AtomicInteger();
     private final AtomicInteger rateLimitedFrames = new AtomicInteger();
@@ -63,16 +55,11 @@ final class ClientSession {
 
     ClientSession(WebsocketOutbound socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
                   FrameBudget budget, OutboundFrames counted) {
-        this.socket = socket;
         this.counted = counted;
         this.principal = principal;
         this.budget = budget;
         this.expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
-        // bounded by counting, not by an array of the bound's size: an ArrayBlockingQueue of 4096
-        // is 16 KB of heap on every socket, most of which never has more than a frame or two queued
-        this.outboundCapacity = outboundCapacity;
-        this.outbound = Sinks.many().unicast().onBackpressureBuffer(
-                reactor.util.concurrent.Queues.<Object>unbounded(16).get());
+        this.outbound = new SocketWriter(socket, outboundCapacity);
     }
 
     String sessionId() {
@@ -141,13 +128,13 @@ final class ClientSession {
         return subscriptions;
     }
 
-    /** The frames to write, in the order they were queued. */
-    Flux<Object> outbound() {
-        return outbound.asFlux().doOnNext(frame -> queued.decrementAndGet());
+    /** Completes once the socket writes no more: its input ended. */
+    Mono<Void> finished() {
+        return outbound.finished();
     }
 
     int queued() {
-        return queued.get();
+        return outbound.queued();
     }
 
     /** Queues one frame made for this socket alone (an ack, an error, a control frame). */
@@ -164,21 +151,13 @@ final class ClientSession {
         }
     }
 
-    /** True when queued; past the bound the socket is closed instead. */
+    /** True when queued; past the bound the socket is closed (4008) instead. */
     private boolean enqueue(Object message) {
-        Sinks.EmitResult result;
-        synchronized (this) {
-            result = queued.get() >= outboundCapacity ? Sinks.EmitResult.FAIL_OVERFLOW : outbound.tryEmitNext(message);
+        SocketWriter.Offered offered = outbound.offer(message);
+        if (offered == SocketWriter.Offered.OVERFLOW) {
+            counted.slowConsumer();
         }
-        if (result == Sinks.EmitResult.OK) {
-            queued.incrementAndGet();
-            return true;
-        }
-        ReferenceCountUtil.release(message);
-        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            close(CloseCodes.POLICY, "outbound buffer overflow: reconnect and resume");
-        }
-        return false;
+        return offered == SocketWriter.Offered.QUEUED;
     }
 
     /** Counts a bad frame; true when the socket has used up its tolerance. */
@@ -192,24 +171,19 @@ final class ClientSession {
     }
 
     /**
-     * Closes with a status. The close is started here and cannot be cancelled by whoever
-     * waits for it: sending the close frame ends the socket's input, which ends the
-     * streams that asked for the close, and a cancelled close releases its frame before
-     * it is written, so the client would never learn why (4001 and 1001 mean different
-     * things to it). The outbound stream ends after the close frame.
+     * Closes with a status after the frames queued before it. The close is started here
+     * and cannot be cancelled by whoever waits for it: sending the close frame ends the
+     * socket's input, which ends the streams that asked for the close, and the client must
+     * learn why (4001 and 1001 mean different things to it).
      */
     Mono<Void> close(int code, String reason) {
-        Mono<Void> closing = socket.sendClose(code, reason).doFinally(signal -> complete()).cache();
-        closing.subscribe(done -> { }, error -> { });
-        return closing;
+        return outbound.close(code, reason);
     }
 
     /** The input side ended: nothing more will be written. */
     void complete() {
         ended = true;
-        synchronized (this) {
-            outbound.tryEmitComplete();
-        }
+        outbound.end();
     }
 
     /** Counts a presence call in flight; false, and nothing counted, when {@code max} are already. */

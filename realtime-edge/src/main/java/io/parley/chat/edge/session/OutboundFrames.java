@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * {@code chat_ws_frames_total{direction="out",type}}. A frame reaches a socket as bytes
+ * {@code chat_ws_frames_total{direction="out",type}}, and
+ * {@code chat_ws_slow_consumers_total}: sockets closed because they did not read their
+ * frames fast enough. A frame reaches a socket as bytes
  * encoded once for many sockets, so its type is read back from those bytes: the
  * {@code "type":"...} near the start of every server frame, matched against the known
  * types without allocating, which keeps the count off the fan-out's allocation budget.
@@ -25,6 +27,7 @@ final class OutboundFrames {
     private final byte[][] names;
     private final Counter[] counters;
     private final Counter other;
+    private final Counter slowConsumers;
 
     OutboundFrames(MeterRegistry metrics) {
         names = new byte[TYPES.size()][];
@@ -34,6 +37,9 @@ final class OutboundFrames {
             counters[i] = counter(metrics, TYPES.get(i));
         }
         other = counter(metrics, "unknown");
+        slowConsumers = Counter.builder("chat.ws.slow.consumers")
+                .description("Sockets closed because their outbound queue passed its bound (they resume on reconnect)")
+                .register(metrics);
     }
 
     private static Counter counter(MeterRegistry metrics, String type) {
@@ -44,6 +50,11 @@ final class OutboundFrames {
     /** A {@code message} frame, whose type is known without reading it: a fan-out counts a thousand of one. */
     void countMessage() {
         counters[MESSAGE].increment();
+    }
+
+    /** A socket is being closed for not reading: its outbound queue passed its bound. */
+    void slowConsumer() {
+        slowConsumers.increment();
     }
 
     void count(byte[] frame) {
