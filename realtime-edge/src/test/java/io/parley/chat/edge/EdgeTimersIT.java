@@ -55,6 +55,44 @@ class EdgeTimersIT extends StandInEdge {
                 .until(() -> sessionCalls(user, "PUT") == putsAfterClose);
     }
 
+    @Test
+    void heartbeatsTravelTogetherAndOneByOneToAPresenceServiceWithoutTheBatchEndpoint() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        long batchesBefore = batchCalls();
+        ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws",
+                TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER);
+        socket.awaitOpen(WAIT);
+        Disposable pinger = Flux.interval(Duration.ZERO, Duration.ofMillis(500)).take(60)
+                .subscribe(i -> socket.send(Map.of("type", "ping", "id", "p" + i))); // inside the idle timeout
+        // the open is reported on its own; the heartbeats after it go in batches, with the token in each entry
+        await().atMost(WAIT).until(() -> sessionCalls(user, "PUT") >= 3);
+        assertThat(batchCalls()).isGreaterThan(batchesBefore);
+        assertThat(UPSTREAM.calls().stream().filter(call -> user.equals(call.userId()) && call.path().equals(
+                "/internal/v1/presence/heartbeats"))).isEmpty(); // no token in the batch call's own header
+
+        UPSTREAM.batchHeartbeats(false);
+        try {
+            long singleBefore = singleHeartbeats(user);
+            await().atMost(WAIT).until(() -> singleHeartbeats(user) >= singleBefore + 2);
+        } finally {
+            UPSTREAM.batchHeartbeats(true);
+            pinger.dispose();
+            socket.close();
+        }
+    }
+
+    private static long batchCalls() {
+        return UPSTREAM.calls().stream().filter(call -> call.path().equals("/internal/v1/presence/heartbeats")).count();
+    }
+
+    /** Heartbeats sent as a call of their own, with the token in the Authorization header (a batch entry has no body). */
+    private static long singleHeartbeats(String user) {
+        return UPSTREAM.calls().stream()
+                .filter(call -> user.equals(call.userId()) && "PUT".equals(call.method()) && call.body() != null
+                        && call.path().startsWith("/internal/v1/presence/sessions/"))
+                .count();
+    }
+
     private static long sessionCalls(String user, String method) {
         return UPSTREAM.calls().stream()
                 .filter(call -> user.equals(call.userId()) && method.equals(call.method())

@@ -41,6 +41,7 @@ final class UpstreamStandIn implements AutoCloseable {
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final Map<String, List<String>> conversationsByUser = new ConcurrentHashMap<>();
     private volatile Consumer<Call> onTyping = call -> { };
+    private volatile boolean batchHeartbeats = true;
     private volatile Consumer<Call> onRead = call -> { };
 
     UpstreamStandIn() throws IOException {
@@ -70,6 +71,28 @@ final class UpstreamStandIn implements AutoCloseable {
         conversationsByUser.put(userId, conversationIds);
     }
 
+    /** Off: answers the batch heartbeat endpoint with 404, as a presence-service from before it would. */
+    void batchHeartbeats(boolean enabled) {
+        batchHeartbeats = enabled;
+    }
+
+    /**
+     * A batch of heartbeats, each entry authenticated by its own token (no header): recorded as
+     * the session call each entry stands for, so that a test counts a socket's heartbeats
+     * however they travelled.
+     */
+    private void heartbeats(HttpExchange exchange, JsonNode body) throws IOException {
+        if (!batchHeartbeats) {
+            respond(exchange, 404, problem(404, "no such endpoint"));
+            return;
+        }
+        for (JsonNode entry : body.path("sessions")) {
+            calls.add(new Call("PUT", "/internal/v1/presence/sessions/" + entry.path("sessionId").asString(),
+                    subject(entry.path("token").asString()), null));
+        }
+        respond(exchange, 200, JSON.writeValueAsBytes(Map.of("accepted", body.path("sessions").size(), "refused", List.of())));
+    }
+
     void onTyping(Consumer<Call> action) {
         onTyping = action;
     }
@@ -86,7 +109,9 @@ final class UpstreamStandIn implements AutoCloseable {
             JsonNode body = raw.length == 0 ? null : JSON.readTree(raw);
             Call call = new Call(exchange.getRequestMethod(), path, subject(exchange), body);
             calls.add(call);
-            if (call.userId() == null) {
+            if (path.equals("/internal/v1/presence/heartbeats")) {
+                heartbeats(exchange, body);
+            } else if (call.userId() == null) {
                 respond(exchange, 401, problem(401, "no token relayed"));
             } else if (path.startsWith("/internal/v1/presence/sessions/")) {
                 respond(exchange, 204, null);
@@ -166,7 +191,11 @@ final class UpstreamStandIn implements AutoCloseable {
         if (header == null || !header.startsWith("Bearer ")) {
             return null;
         }
-        String[] parts = header.substring(7).split("\\.");
+        return subject(header.substring(7));
+    }
+
+    private static String subject(String token) {
+        String[] parts = token.split("\\.");
         return parts.length < 2 ? null : JSON.readTree(Base64.getUrlDecoder().decode(parts[1])).path("sub").asString(null);
     }
 

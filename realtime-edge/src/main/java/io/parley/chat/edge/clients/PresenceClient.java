@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.parley.chat.edge.config.EdgeProperties;
 import reactor.core.publisher.Flux;
@@ -31,10 +33,14 @@ public class PresenceClient {
     private static final Logger log = LoggerFactory.getLogger(PresenceClient.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static final String SERVICE = "presence-service";
+    /** presence-service takes at most 50 per call (their tokens fill its 64 KB body limit). */
+    static final int HEARTBEATS_PER_CALL = 50;
+    private static final int HEARTBEAT_CALLS_IN_FLIGHT = 4;
 
     private final WebClient http;
     private final String edgeId;
     private final JsonMapper json;
+    private final AtomicBoolean warnedNoBatches = new AtomicBoolean();
 
     PresenceClient(WebClient.Builder builder, EdgeProperties properties, JsonMapper json) {
         this.http = builder.baseUrl(properties.presenceServiceUrl().toString()).build();
@@ -49,6 +55,42 @@ public class PresenceClient {
                 .bodyValue(Map.of("edgeId", edgeId))
                 .retrieve().toBodilessEntity().timeout(TIMEOUT).then()
                 .onErrorResume(e -> ignore("heartbeat", e));
+    }
+
+    /** One socket's heartbeat: its session, and the token of the user on it. */
+    public record Heartbeat(String sessionId, String token) {
+    }
+
+    /**
+     * The heartbeats due at one tick of the socket clock, {@value #HEARTBEATS_PER_CALL} per
+     * call: presence-service verifies each entry's token as it would a request's. A
+     * presence-service without that endpoint (an older one, during a rollout: it answers
+     * 401, 404 or 405) gets them one call per socket, as before.
+     */
+    public Mono<Void> alive(List<Heartbeat> heartbeats) {
+        return Flux.fromIterable(heartbeats)
+                .buffer(HEARTBEATS_PER_CALL)
+                .flatMap(batch -> http.put().uri("/internal/v1/presence/heartbeats")
+                        .bodyValue(Map.of("edgeId", edgeId, "sessions", batch))
+                        .retrieve().toBodilessEntity().timeout(TIMEOUT).then()
+                        .onErrorResume(PresenceClient::noBatchEndpoint, e -> oneByOne(batch))
+                        .onErrorResume(e -> ignore("heartbeat", e)), HEARTBEAT_CALLS_IN_FLIGHT)
+                .then();
+    }
+
+    private Mono<Void> oneByOne(List<Heartbeat> heartbeats) {
+        if (!warnedNoBatches.getAndSet(true)) {
+            log.warn("presence-service has no batch heartbeat endpoint; sending heartbeats one call per socket");
+        }
+        return Flux.fromIterable(heartbeats)
+                .flatMap(beat -> alive(beat.token(), beat.sessionId()), HEARTBEAT_CALLS_IN_FLIGHT)
+                .then();
+    }
+
+    private static boolean noBatchEndpoint(Throwable e) {
+        return e instanceof WebClientResponseException response
+                && (response.getStatusCode().value() == 401 || response.getStatusCode().value() == 404
+                || response.getStatusCode().value() == 405);
     }
 
     public Mono<Void> gone(String token, String sessionId) {

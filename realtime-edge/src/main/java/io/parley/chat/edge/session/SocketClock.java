@@ -25,14 +25,13 @@ import reactor.core.publisher.Flux;
  *
  * <p>A socket is closed at most {@value #TICK_MILLIS} ms late. Heartbeats are spread: a
  * socket's first comes after a random part of the interval (half to all of it), so a
- * reconnect storm does not turn into a heartbeat storm, and at most
- * {@value #HEARTBEATS_IN_FLIGHT} calls run at once.
+ * reconnect storm does not turn into a heartbeat storm; the heartbeats due at one tick go
+ * to presence-service together, a few dozen per call, each with its socket's token.
  */
 @Component
 class SocketClock implements SmartLifecycle {
 
     static final long TICK_MILLIS = 500;
-    private static final int HEARTBEATS_IN_FLIGHT = 64;
     private static final Logger log = LoggerFactory.getLogger(SocketClock.class);
 
     private final SessionRegistry sessions;
@@ -52,7 +51,7 @@ class SocketClock implements SmartLifecycle {
         long nowMillis = System.currentTimeMillis();
         long idleNanos = properties.idleTimeout().toNanos();
         long intervalNanos = properties.heartbeatInterval().toNanos();
-        List<ClientSession> due = new ArrayList<>();
+        List<PresenceClient.Heartbeat> due = new ArrayList<>();
         sessions.forEach(client -> {
             if (client.ended()) {
                 return;
@@ -62,13 +61,11 @@ class SocketClock implements SmartLifecycle {
             } else if (client.idle(nowNanos, idleNanos)) {
                 client.close(CloseCodes.GOING_AWAY, "idle: no frame for " + properties.idleTimeout());
             } else if (client.heartbeatDue(nowNanos, intervalNanos)) {
-                due.add(client);
+                due.add(new PresenceClient.Heartbeat(client.sessionId(), client.principal().token()));
             }
         });
         if (!due.isEmpty()) {
-            Flux.fromIterable(due)
-                    .flatMap(client -> presence.alive(client.principal().token(), client.sessionId()), HEARTBEATS_IN_FLIGHT)
-                    .subscribe();
+            presence.alive(due).subscribe();
         }
     }
 
