@@ -11,6 +11,8 @@ const names = new Map(Object.entries(JSON.parse(localStorage.getItem("parley.nam
 const conversations = new Map();
 /** @type {Map<string, string[]>} member ids by conversation */
 const members = new Map();
+/** conversation ids whose members are being read */
+const loadingMembers = new Set();
 /** @type {Map<string, Map<string, number>>} who is typing (until when) per conversation */
 const typingUntil = new Map();
 let current = localStorage.getItem("parley.current") || null;
@@ -179,6 +181,10 @@ async function refreshList() {
 }
 
 async function loadMembers(conversationId) {
+    if (loadingMembers.has(conversationId)) {
+        return; // the list is read on start and again once the socket opens: one read of each is enough
+    }
+    loadingMembers.add(conversationId);
     try {
         const details = await client.getConversation(conversationId);
         const ids = details.members.map(m => m.userId);
@@ -190,6 +196,8 @@ async function loadMembers(conversationId) {
         }
     } catch (e) {
         // the list still shows the conversation; its title stays generic
+    } finally {
+        loadingMembers.delete(conversationId);
     }
 }
 
