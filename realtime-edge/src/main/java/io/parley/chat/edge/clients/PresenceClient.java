@@ -59,6 +59,12 @@ public class PresenceClient {
 
     /** One socket's heartbeat: its session, and the token of the user on it. */
     public record Heartbeat(String sessionId, String token) {
+
+        /** Without the token: whatever prints a heartbeat must not put a credential in a log. */
+        @Override
+        public String toString() {
+            return "Heartbeat[sessionId=" + sessionId + "]";
+        }
     }
 
     /**

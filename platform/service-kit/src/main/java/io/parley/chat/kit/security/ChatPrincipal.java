@@ -20,6 +20,12 @@ public record ChatPrincipal(String userId, String tenantId, String name, List<St
                 jwt.getClaimAsString(NAME_CLAIM), roles == null ? List.of() : List.copyOf(roles), jwt.getTokenValue());
     }
 
+    /** Without the token: a principal printed by anything (a log line, an exception) must not carry a credential. */
+    @Override
+    public String toString() {
+        return "ChatPrincipal[userId=" + userId + ", tenantId=" + tenantId + ", roles=" + roles + "]";
+    }
+
     public boolean hasRole(String role) {
         return roles.contains(role);
     }
