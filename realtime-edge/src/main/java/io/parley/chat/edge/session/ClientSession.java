@@ -48,7 +48,6 @@ final class ClientSession {
     private volatile ChatPrincipal principal;
     /** The login (refresh-token family) the current token was issued in, its {@code sid}; null when it names none. */
     private volatile String loginId;
-    private volatile boolean ended;
     private final AtomicInteger presenceCalls = new AtomicInteger();
     /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
     private Set<String> watched;
@@ -182,7 +181,6 @@ final class ClientSession {
 
     /** The input side ended: nothing more will be written. */
     void complete() {
-        ended = true;
         outbound.end();
     }
 
@@ -201,7 +199,7 @@ final class ClientSession {
 
     /** True once the socket's input has ended: it is being released and takes no new registrations. */
     boolean ended() {
-        return ended;
+        return outbound.ended();
     }
 
     /**

@@ -55,7 +55,8 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queue = new ArrayDeque<>(3);
     private boolean scheduled;
     private Close closing;
-    private boolean ended;
+    /** Written under the lock, read without it by {@link #ended()}. */
+    private volatile boolean ended;
     private volatile int queued;
 
     SocketWriter(WebsocketOutbound socket, int capacity) {
@@ -138,6 +139,11 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
         }
         channel.eventLoop().execute(drainTask);
         return close.done().asMono();
+    }
+
+    /** True once the socket's input has ended. */
+    boolean ended() {
+        return ended;
     }
 
     /** The socket's input ended: nothing more is written, and what was queued is let go. */
