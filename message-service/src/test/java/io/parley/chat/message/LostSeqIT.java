@@ -40,6 +40,42 @@ class LostSeqIT extends RunningService {
         assertThat(published.get("messageId").isNull()).isTrue();
     }
 
+    /**
+     * The other side of the same race: a sender stalled past the grace period, the sweeper
+     * filled its seq, and then its insert arrives. The send must take the next seq, not
+     * fail and not overwrite the tombstone.
+     */
+    @Test
+    void aSendWhoseSeqWasFilledMeanwhileTakesTheNextOne() {
+        send(aliceToken, conversation, "before", "first", HttpStatus.CREATED);
+        fillSeqBehindTheCountersBack(2);
+
+        JsonNode late = send(aliceToken, conversation, "late", "second try", HttpStatus.CREATED);
+
+        assertThat(late.get("seq").asLong()).isEqualTo(3);
+        JsonNode history = history(aliceToken, "afterSeq=0");
+        assertThat(seqs(history)).containsExactly(1L, 2L, 3L);
+        assertThat(history.get("messages").get(1).get("event").asString()).isEqualTo("tombstone");
+        assertThat(history.get("messages").get(2).get("body").asString()).isEqualTo("second try");
+        JsonNode repeat = send(aliceToken, conversation, "late", "second try", HttpStatus.OK);
+        assertThat(repeat.get("seq").asLong()).isEqualTo(3);
+        assertThat(events(conversation, e -> e.stream().anyMatch(x -> x.get("seq").asLong() == 3)))
+                .filteredOn(e -> e.get("seq").asLong() == 3)
+                .isNotEmpty()
+                .allMatch(e -> "second try".equals(e.get("body").asString()));
+    }
+
+    /** A tombstone at {@code seq} that the counter does not know about yet: the next number it hands out is taken. */
+    private void fillSeqBehindTheCountersBack(long seq) {
+        try (var mongo = MongoClients.create(TestInfrastructure.mongo().uri("message"))) {
+            String id = "tomb-" + conversation + "-" + seq;
+            mongo.getDatabase("message").getCollection("messages").insertOne(new Document("_id", id)
+                    .append("tenantId", TENANT).append("conversationId", conversation).append("seq", seq)
+                    .append("event", "tombstone").append("clientMsgId", "~tombstone-" + id)
+                    .append("createdAt", new java.util.Date()).append("published", true));
+        }
+    }
+
     /** What a send does up to the crash: the seq is taken on the counter, the insert never happens. */
     private void takeSeqAndCrash() {
         try (var mongo = MongoClients.create(TestInfrastructure.mongo().uri("message"))) {

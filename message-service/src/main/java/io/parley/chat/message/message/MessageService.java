@@ -3,8 +3,12 @@ package io.parley.chat.message.message;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 import org.slf4j.Logger;
@@ -13,6 +17,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.message.config.MessageProperties;
@@ -22,6 +27,7 @@ import io.parley.chat.message.message.MessageProblems.NotYourMessage;
 import io.parley.chat.message.message.messaging.MessagePublisher;
 import io.parley.chat.message.message.persistence.MessageStore;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
@@ -40,15 +46,19 @@ public class MessageService {
     private static final Duration CLAIM_WAIT_STEP = Duration.ofMillis(50);
     /** An attempt that held a claim this long without inserting died; its claim may be taken over. */
     private static final Duration CLAIM_TAKEOVER_AFTER = Duration.ofSeconds(10);
+    /** Sends to one conversation stored together at most: one insert of this many documents stays small. */
+    private static final int MAX_SENDS_PER_BATCH = 64;
 
     private final MessageStore store;
     private final MembershipClient membership;
     private final MessagePublisher publisher;
     private final MessageProperties properties;
     private final BodyRules bodyRules;
+    private final GroupCommit<PendingSend, Mono<SendResult>> sends;
     private final Counter created;
     private final Counter repeated;
     private final Counter refused;
+    private final DistributionSummary batchSizes;
 
     MessageService(MessageStore store, MembershipClient membership, MessagePublisher publisher,
                    MessageProperties properties, MeterRegistry metrics) {
@@ -57,17 +67,22 @@ public class MessageService {
         this.publisher = publisher;
         this.properties = properties;
         this.bodyRules = new BodyRules(properties.bodyMaxLength());
+        this.sends = new GroupCommit<>(MAX_SENDS_PER_BATCH, this::commitSends);
         // every outcome is a series from the start, so rates and alerts see 0 rather than nothing
         this.created = metrics.counter("chat.messages.sent", "result", "created");
         this.repeated = metrics.counter("chat.messages.sent", "result", "repeat");
         this.refused = metrics.counter("chat.messages.sent", "result", "refused");
+        this.batchSizes = DistributionSummary.builder("chat.message.send.batch")
+                .description("Sends to one conversation stored together by one claim, seq and insert round trip")
+                .register(metrics);
     }
 
     public Mono<SendResult> send(ChatPrincipal sender, String conversationId, String clientMsgId, String rawBody) {
         return Mono.fromCallable(() -> new SendCommand(sender, conversationId, clientMsgId, bodyRules.normalise(rawBody)))
                 .flatMap(cmd -> membership.roleOf(sender, conversationId).thenReturn(cmd))
-                .flatMap(this::store)
-                .flatMap(this::publishIfNew)
+                .flatMap(cmd -> sends.submit(cmd.sender().tenantId() + "|" + conversationId,
+                        new PendingSend(cmd, UUID.randomUUID().toString())))
+                .flatMap(Function.identity())
                 .doOnNext(result -> (result.created() ? created : repeated).increment())
                 .doOnError(e -> refused.increment());
     }
@@ -125,17 +140,80 @@ public class MessageService {
     }
 
     /**
-     * Owns the idempotency key, then takes a seq and inserts. The claim is the first
-     * write, so a first attempt costs no lookup; a repeat finds the key claimed and
-     * answers with the first attempt's message, waiting for it while that attempt is
-     * still running; a claim left by a dead attempt is taken over after
+     * Stores one batch of sends to a conversation (see {@link GroupCommit}): one write
+     * claims every idempotency key, one {@code $inc} takes a seq for each send that owns its
+     * key, one write inserts them all, and their events go to Kafka in seq order. So a
+     * batch costs three store round trips whatever its size. Each send gets back the rest
+     * of its own way: waiting for its Kafka acknowledgement; or, when another attempt
+     * owns its key, that attempt's message; or, when its insert found the seq or the key
+     * taken, the single-send path.
+     *
+     * <p>The claim is the first write, so a first attempt costs no lookup; a repeat finds
+     * the key claimed and answers with the first attempt's message, waiting for it while
+     * that attempt is still running; a claim left by a dead attempt is taken over after
      * {@link #CLAIM_TAKEOVER_AFTER}.
+     *
+     * <p>The invariant of {@link #append} holds for a batch too: the {@code $inc} hands out
+     * one seq per claimed send, each is filled by the insert or else by the hole sweeper's
+     * tombstone, and a send whose seq was filled meanwhile takes a new one.
      */
-    private Mono<SendResult> store(SendCommand cmd) {
-        String key = cmd.conversationId() + "|" + cmd.sender().userId() + "|" + cmd.clientMsgId();
-        String messageId = UUID.randomUUID().toString();
-        return store.claim(key, messageId, Instant.now())
-                .flatMap(claimed -> claimed ? insertSend(cmd, messageId) : awaitFirstAttempt(cmd, key));
+    private Mono<List<Mono<SendResult>>> commitSends(String lane, List<PendingSend> batch) {
+        batchSizes.record(batch.size());
+        SendCommand first = batch.get(0).cmd();
+        String conversationId = first.conversationId();
+        String tenantId = first.sender().tenantId();
+        return store.claimAll(batch.stream().map(PendingSend::claim).toList(), Instant.now())
+                .flatMap(owned -> {
+                    List<PendingSend> claimed = new ArrayList<>();
+                    for (int i = 0; i < batch.size(); i++) {
+                        if (owned.get(i)) {
+                            claimed.add(batch.get(i));
+                        }
+                    }
+                    if (claimed.isEmpty()) {
+                        return Mono.just(Map.<PendingSend, Mono<SendResult>>of());
+                    }
+                    return store.reserveSeqs(conversationId, tenantId, claimed.size())
+                            .flatMap(last -> insertClaimed(claimed, last - claimed.size() + 1));
+                })
+                .map(outcomes -> batch.stream()
+                        .map(send -> outcomes.getOrDefault(send, Mono.defer(() -> awaitFirstAttempt(send.cmd(), send.key()))))
+                        .toList());
+    }
+
+    /** Inserts claimed sends at {@code firstSeq, firstSeq + 1, ...} and publishes what was stored, in seq order. */
+    private Mono<Map<PendingSend, Mono<SendResult>>> insertClaimed(List<PendingSend> claimed, long firstSeq) {
+        Instant now = now();
+        List<Message> entries = new ArrayList<>(claimed.size());
+        for (int i = 0; i < claimed.size(); i++) {
+            SendCommand cmd = claimed.get(i).cmd();
+            String messageId = claimed.get(i).messageId();
+            entries.add(new Message(messageId, messageId, cmd.sender().tenantId(), cmd.conversationId(), firstSeq + i,
+                    Message.CREATED, cmd.sender().userId(), cmd.clientMsgId(), cmd.body(), now, null));
+        }
+        return store.insertAll(entries)
+                .flatMap(stored -> {
+                    List<Message> inserted = new ArrayList<>();
+                    Map<PendingSend, Mono<SendResult>> outcomes = new HashMap<>();
+                    for (int i = 0; i < claimed.size(); i++) {
+                        PendingSend send = claimed.get(i);
+                        if (stored.get(i)) {
+                            inserted.add(entries.get(i));
+                        } else {
+                            // its seq was tombstoned meanwhile, or a takeover of its claim stored the message first
+                            outcomes.put(send, Mono.defer(() -> findRepeat(send.cmd())
+                                    .switchIfEmpty(insertSend(send.cmd(), send.messageId()))));
+                        }
+                    }
+                    return publishAllQuietly(inserted).map(published -> {
+                        for (int i = 0, j = 0; i < claimed.size(); i++) {
+                            if (stored.get(i)) {
+                                outcomes.put(claimed.get(i), published.get(j++).map(message -> new SendResult(message, true)));
+                            }
+                        }
+                        return outcomes;
+                    });
+                });
     }
 
     private Mono<SendResult> awaitFirstAttempt(SendCommand cmd, String key) {
@@ -148,14 +226,16 @@ public class MessageService {
     }
 
     /**
-     * If the insert finds its idempotency key taken (a claim takeover raced the original
-     * attempt), answer with the message that won.
+     * The single-send path, for what a batch could not store: takes a seq, inserts and
+     * publishes. If the insert finds its idempotency key taken (a claim takeover raced the
+     * original attempt), answer with the message that won.
      */
     private Mono<SendResult> insertSend(SendCommand cmd, String messageId) {
         Instant now = now();
         return append(cmd.conversationId(), cmd.sender().tenantId(), seq -> new Message(messageId, messageId,
                         cmd.sender().tenantId(), cmd.conversationId(), seq, Message.CREATED, cmd.sender().userId(),
                         cmd.clientMsgId(), cmd.body(), now, null))
+                .flatMap(this::publishQuietly)
                 .map(message -> new SendResult(message, true))
                 .onErrorResume(DuplicateKeyException.class, e -> findRepeat(cmd)
                         .switchIfEmpty(Mono.error(e)));
@@ -177,24 +257,71 @@ public class MessageService {
                 .retryWhen(Retry.max(MAX_SEQ_ATTEMPTS).filter(SeqTaken.class::isInstance));
     }
 
-    private Mono<SendResult> publishIfNew(SendResult result) {
-        return result.created() ? publishQuietly(result.message()).thenReturn(result) : Mono.just(result);
+    /**
+     * Hands the stored entries to Kafka in order, off the event loop; answers one Mono per
+     * entry that waits for its acknowledgement, or stops waiting (the sweeper publishes it
+     * later) when Kafka fails or has just failed.
+     */
+    private Mono<List<Mono<Message>>> publishAllQuietly(List<Message> messages) {
+        if (messages.isEmpty() || !publisher.available()) {
+            return Mono.just(messages.stream().map(Mono::just).toList());
+        }
+        return Mono.fromCallable(() -> publisher.publishAll(messages, properties.publishTimeout()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(acks -> {
+                    List<Mono<Message>> quiet = new ArrayList<>(acks.size());
+                    for (int i = 0; i < acks.size(); i++) {
+                        quiet.add(unpublishedIsFine(acks.get(i), messages.get(i)));
+                    }
+                    return quiet;
+                });
     }
 
     private Mono<Message> publishQuietly(Message message) {
         if (!publisher.available()) {
             return Mono.just(message);
         }
-        return publisher.publish(message, properties.publishTimeout())
-                .onErrorResume(e -> {
-                    log.warn("Entry {} of {} stored but not yet published ({}); the sweeper will publish it",
-                            message.seq(), message.conversationId(), e.getClass().getSimpleName());
-                    return Mono.just(message);
-                });
+        return unpublishedIsFine(publisher.publish(message, properties.publishTimeout()), message);
+    }
+
+    private static Mono<Message> unpublishedIsFine(Mono<Message> publishing, Message message) {
+        return publishing.onErrorResume(e -> {
+            log.warn("Entry {} of {} stored but not yet published ({}); the sweeper will publish it",
+                    message.seq(), message.conversationId(), e.getClass().getSimpleName());
+            return Mono.just(message);
+        });
     }
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A send waiting for its batch; equal only to itself, so that two repeats in one batch stay apart. */
+    private static final class PendingSend {
+
+        private final SendCommand cmd;
+        private final String messageId;
+
+        PendingSend(SendCommand cmd, String messageId) {
+            this.cmd = cmd;
+            this.messageId = messageId;
+        }
+
+        SendCommand cmd() {
+            return cmd;
+        }
+
+        String messageId() {
+            return messageId;
+        }
+
+        String key() {
+            return cmd.conversationId() + "|" + cmd.sender().userId() + "|" + cmd.clientMsgId();
+        }
+
+        MessageStore.Claim claim() {
+            return new MessageStore.Claim(key(), messageId);
+        }
     }
 
     /** The seq taken for an insert was filled by someone else; a fresh one is needed. */

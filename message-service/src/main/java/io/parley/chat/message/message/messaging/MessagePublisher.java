@@ -2,8 +2,9 @@ package io.parley.chat.message.message.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
-
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,20 +47,44 @@ public class MessagePublisher {
     }
 
     /**
-     * Sends the event and marks the entry published (in the next batch of marks); fails if Kafka does not acknowledge
-     * within {@code timeout}. The producer's send can block while it has no metadata
-     * (Kafka down), so it runs off the event loop. The producer completes every send on its
-     * one network thread; the rest of the request (the mark, the response's encoding and
-     * write) moves to the parallel scheduler, or every send would queue for that thread.
+     * Sends the event and marks the entry published (in the next batch of marks); fails if
+     * Kafka does not acknowledge within {@code timeout}. The producer's send can block while
+     * it has no metadata (Kafka down), so it runs off the event loop.
      */
     public Mono<Message> publish(Message message, Duration timeout) {
-        String value = json.writeValueAsString(toEvent(message));
-        return Mono.fromFuture(() -> kafka.send(Topics.MESSAGES, message.conversationId(), value))
-                .subscribeOn(Schedulers.boundedElastic())
+        return Mono.defer(() -> acknowledged(message, send(message), timeout))
+                .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /**
+     * Hands the events to the producer now, in the given order (one conversation's events
+     * share a partition, which keeps that order), and answers one Mono per event that
+     * completes as {@link #publish} does. Call it off the event loop: the producer's send
+     * can block while it has no metadata.
+     */
+    public List<Mono<Message>> publishAll(List<Message> messages, Duration timeout) {
+        return messages.stream().map(message -> acknowledged(message, send(message), timeout)).toList();
+    }
+
+    private CompletableFuture<?> send(Message message) {
+        try {
+            return kafka.send(Topics.MESSAGES, message.conversationId(), json.writeValueAsString(toEvent(message)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The producer completes every send on its one network thread; the rest of the request
+     * (the mark, the response's encoding and write) moves to the parallel scheduler, or
+     * every send would queue for that thread.
+     */
+    private Mono<Message> acknowledged(Message message, CompletableFuture<?> sent, Duration timeout) {
+        return Mono.fromFuture(sent)
                 .publishOn(Schedulers.parallel())
                 .timeout(timeout)
                 .doOnError(e -> failingUntil.set(System.nanoTime() + BACKOFF_AFTER_FAILURE.toNanos()))
-                .doOnSuccess(sent -> marks.mark(message.entryId()))
+                .doOnSuccess(acked -> marks.mark(message.entryId()))
                 .thenReturn(message);
     }
 

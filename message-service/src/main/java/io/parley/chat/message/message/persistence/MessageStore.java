@@ -3,8 +3,12 @@ package io.parley.chat.message.message.persistence;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
 
 import org.bson.Document;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -18,6 +22,9 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Repository;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
 
 import io.parley.chat.message.message.Message;
 import reactor.core.publisher.Flux;
@@ -36,6 +43,7 @@ public class MessageStore implements SmartInitializingSingleton {
     private static final String MESSAGES = "messages";
     private static final String COUNTERS = "counters";
     private static final String CLAIMS = "send_claims";
+    private static final int DUPLICATE_KEY = 11000;
 
     private final ReactiveMongoTemplate mongo;
 
@@ -65,8 +73,17 @@ public class MessageStore implements SmartInitializingSingleton {
      * out gets an entry.
      */
     public Mono<Long> nextSeq(String conversationId, String tenantId) {
+        return reserveSeqs(conversationId, tenantId, 1);
+    }
+
+    /**
+     * Takes the next {@code count} sequence numbers of a conversation in one atomic
+     * {@code $inc}; completes with the last of them, so the numbers taken are
+     * {@code last - count + 1 .. last}. Marks the counter dirty like {@link #nextSeq}.
+     */
+    public Mono<Long> reserveSeqs(String conversationId, String tenantId, int count) {
         return mongo.findAndModify(Query.query(where("_id").is(conversationId)),
-                        new Update().inc("seq", 1L).set("tenantId", tenantId).set("dirty", true),
+                        new Update().inc("seq", (long) count).set("tenantId", tenantId).set("dirty", true),
                         FindAndModifyOptions.options().upsert(true).returnNew(true), Document.class, COUNTERS)
                 .map(counter -> ((Number) counter.get("seq")).longValue());
     }
@@ -100,14 +117,56 @@ public class MessageStore implements SmartInitializingSingleton {
     }
 
     /**
-     * Claims an idempotency key for one attempt before any seq is taken, so that a
+     * Claims idempotency keys, each for one attempt, before any seq is taken, so that a
      * concurrent repeat waits for the first attempt's message instead of taking a seq it
-     * would never fill. Completes {@code true} when this attempt owns the key.
+     * would never fill. One round trip (an unordered insert) for all of them; answers, per
+     * claim in the given order, whether this attempt owns the key ({@code false}: another
+     * attempt claimed it first).
      */
-    public Mono<Boolean> claim(String key, String messageId, Instant now) {
-        return mongo.insert(new Document("_id", key).append("messageId", messageId).append("claimedAt", now), CLAIMS)
-                .thenReturn(Boolean.TRUE)
-                .onErrorResume(org.springframework.dao.DuplicateKeyException.class, e -> Mono.just(Boolean.FALSE));
+    public Mono<List<Boolean>> claimAll(List<Claim> claims, Instant now) {
+        Date at = Date.from(now);
+        List<Document> documents = claims.stream()
+                .map(c -> new Document("_id", c.key()).append("messageId", c.messageId()).append("claimedAt", at))
+                .toList();
+        return insertUnordered(CLAIMS, documents);
+    }
+
+    /**
+     * Inserts entries in one round trip (an unordered insert); answers, per entry in the
+     * given order, whether it was stored ({@code false}: its seq or its idempotency key
+     * was already taken). Any other write error fails the whole call.
+     */
+    public Mono<List<Boolean>> insertAll(List<Message> entries) {
+        List<Document> documents = entries.stream().map(m -> {
+            Document document = new Document();
+            mongo.getConverter().write(MessageDocument.of(m), document);
+            return document;
+        }).toList();
+        return insertUnordered(MESSAGES, documents);
+    }
+
+    /**
+     * Inserts every document it can in one round trip; answers, per document in the given
+     * order, whether it was stored ({@code false}: a unique key was already taken). Any
+     * other write error, or a write concern not met, fails the whole call.
+     */
+    private Mono<List<Boolean>> insertUnordered(String collection, List<Document> documents) {
+        List<Boolean> stored = new ArrayList<>(Collections.nCopies(documents.size(), Boolean.TRUE));
+        return mongo.getCollection(collection)
+                .flatMap(c -> Mono.from(c.insertMany(documents, new InsertManyOptions().ordered(false))))
+                .thenReturn(stored)
+                .onErrorResume(MongoBulkWriteException.class, e -> {
+                    if (e.getWriteConcernError() != null
+                            || e.getWriteErrors().stream().anyMatch(error -> error.getCode() != DUPLICATE_KEY)) {
+                        return Mono.error(e);
+                    }
+                    e.getWriteErrors().forEach(error -> stored.set(error.getIndex(), Boolean.FALSE));
+                    return Mono.just(stored);
+                });
+    }
+
+    /** An idempotency key to claim for an attempt that will create {@code messageId}. */
+    public record Claim(String key, String messageId) {
     }
 
     /** Takes over a claim whose attempt died (claimed before {@code staleBefore}); empty when it is still fresh. */
