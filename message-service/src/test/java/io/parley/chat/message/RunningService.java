@@ -38,7 +38,10 @@ import tools.jackson.databind.json.JsonMapper;
  * so that lost seqs and unpublished entries can be observed.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"chat.message.sweep-grace=1s", "chat.message.sweep-interval=250ms"})
+        properties = {"chat.message.sweep-grace=1s", "chat.message.sweep-interval=250ms",
+                // what a crash simulated behind the service's back leaves is found by the periodic read, as a
+                // dead replica's would be
+                "chat.message.full-sweep-interval=2s"})
 abstract class RunningService {
 
     static final String TENANT = "t1";

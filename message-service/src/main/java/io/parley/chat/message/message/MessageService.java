@@ -25,6 +25,7 @@ import io.parley.chat.kit.membership.MembershipClient;
 import io.parley.chat.message.message.MessageProblems.MessageNotFound;
 import io.parley.chat.message.message.MessageProblems.NotYourMessage;
 import io.parley.chat.message.message.messaging.MessagePublisher;
+import io.parley.chat.message.message.messaging.SweepCadence;
 import io.parley.chat.message.message.persistence.MessageStore;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -52,6 +53,7 @@ public class MessageService {
     private final MessageStore store;
     private final MembershipClient membership;
     private final MessagePublisher publisher;
+    private final SweepCadence cadence;
     private final MessageProperties properties;
     private final BodyRules bodyRules;
     private final GroupCommit<PendingSend, Mono<SendResult>> sends;
@@ -61,8 +63,9 @@ public class MessageService {
     private final DistributionSummary batchSizes;
 
     MessageService(MessageStore store, MembershipClient membership, MessagePublisher publisher,
-                   MessageProperties properties, MeterRegistry metrics) {
+                   MessageProperties properties, SweepCadence cadence, MeterRegistry metrics) {
         this.store = store;
+        this.cadence = cadence;
         this.membership = membership;
         this.publisher = publisher;
         this.properties = properties;
@@ -178,7 +181,8 @@ public class MessageService {
                 })
                 .map(outcomes -> batch.stream()
                         .map(send -> outcomes.getOrDefault(send, Mono.defer(() -> awaitFirstAttempt(send.cmd(), send.key()))))
-                        .toList());
+                        .toList())
+                .doOnError(e -> cadence.suspect()); // seqs may have been taken and not filled
     }
 
     /** Inserts claimed sends at {@code firstSeq, firstSeq + 1, ...} and publishes what was stored, in seq order. */
@@ -254,7 +258,9 @@ public class MessageService {
                                 .onErrorResume(DuplicateKeyException.class, e -> store.findBySeq(tenantId, conversationId, seq)
                                         .flatMap(occupant -> Mono.<Message>error(new SeqTaken()))
                                         .switchIfEmpty(Mono.error(e)))))
-                .retryWhen(Retry.max(MAX_SEQ_ATTEMPTS).filter(SeqTaken.class::isInstance));
+                .retryWhen(Retry.max(MAX_SEQ_ATTEMPTS).filter(SeqTaken.class::isInstance))
+                .doOnError(e -> cadence.suspect())
+                .doOnCancel(cadence::suspect); // a seq may have been taken and not filled
     }
 
     /**
@@ -263,7 +269,11 @@ public class MessageService {
      * later) when Kafka fails or has just failed.
      */
     private Mono<List<Mono<Message>>> publishAllQuietly(List<Message> messages) {
-        if (messages.isEmpty() || !publisher.available()) {
+        if (messages.isEmpty()) {
+            return Mono.just(List.of());
+        }
+        if (!publisher.available()) {
+            cadence.suspect(); // left to the sweeper
             return Mono.just(messages.stream().map(Mono::just).toList());
         }
         return Mono.fromCallable(() -> publisher.publishAll(messages, properties.publishTimeout()))
@@ -279,13 +289,15 @@ public class MessageService {
 
     private Mono<Message> publishQuietly(Message message) {
         if (!publisher.available()) {
+            cadence.suspect(); // left to the sweeper
             return Mono.just(message);
         }
         return unpublishedIsFine(publisher.publish(message, properties.publishTimeout()), message);
     }
 
-    private static Mono<Message> unpublishedIsFine(Mono<Message> publishing, Message message) {
+    private Mono<Message> unpublishedIsFine(Mono<Message> publishing, Message message) {
         return publishing.onErrorResume(e -> {
+            cadence.suspect();
             log.warn("Entry {} of {} stored but not yet published ({}); the sweeper will publish it",
                     message.seq(), message.conversationId(), e.getClass().getSimpleName());
             return Mono.just(message);

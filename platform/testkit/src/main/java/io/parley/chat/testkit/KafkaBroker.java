@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +25,15 @@ import org.apache.kafka.common.Uuid;
  * figure of its own; the parent stops it on {@link #close()} and from a shutdown hook.
  */
 public final class KafkaBroker implements AutoCloseable, KafkaEndpoint {
+
+    /**
+     * The broker JVM's heap and collector, space-separated. Tests keep the small serial
+     * default; benchmarks set what Kafka's own start script uses in production (G1 with a
+     * pause target), so that the broker's collections do not dominate a latency tail.
+     */
+    public static final String JVM_OPTIONS_PROPERTY = "parley.kafka.jvm-options";
+    private static final String DEFAULT_JVM_OPTIONS = "-Xms128m -Xmx512m -XX:+UseSerialGC";
+
 
     private final Path dir;
     private final int port;
@@ -55,9 +65,12 @@ public final class KafkaBroker implements AutoCloseable, KafkaEndpoint {
                 </configuration>
                 """);
         Path log = dir.resolve("broker.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(javaBinary(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dlogback.configurationFile=" + logConfig, "-Dlog4j2.level=WARN",
-                "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString()))
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(List.of(System.getProperty(JVM_OPTIONS_PROPERTY, DEFAULT_JVM_OPTIONS).trim().split("\\s+")));
+        command.addAll(List.of("-Dlogback.configurationFile=" + logConfig, "-Dlog4j2.level=WARN",
+                "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         KafkaBroker broker = new KafkaBroker(dir, brokerPort, builder.start());

@@ -31,6 +31,10 @@ import reactor.core.publisher.Mono;
  * Should the late insert still come, it finds its seq taken by the tombstone and takes a
  * new one; should it win the race, the tombstone's insert fails instead. Either way one
  * seq names one entry. Several replicas may sweep at once for the same reason.
+ *
+ * <p>Checkpoints are set every round (they touch only the counters); the entries
+ * themselves are read when {@link SweepCadence} says so, and a checkpoint past its grace
+ * waits for that.
  */
 @Component
 class HoleSweeper {
@@ -41,10 +45,12 @@ class HoleSweeper {
     private final MessageStore store;
     private final MessageProperties properties;
     private final Counter tombstones;
+    private final SweepCadence.Sweeps sweeps;
 
-    HoleSweeper(MessageStore store, MessageProperties properties, MeterRegistry metrics) {
+    HoleSweeper(MessageStore store, MessageProperties properties, SweepCadence cadence, MeterRegistry metrics) {
         this.store = store;
         this.properties = properties;
+        this.sweeps = cadence.sweeps(0.5); // half an interval after the outbox sweeper's reads
         this.tombstones = Counter.builder("chat.messages.tombstones").description("Lost seqs filled with a tombstone")
                 .register(metrics);
     }
@@ -52,9 +58,10 @@ class HoleSweeper {
     @Scheduled(fixedDelayString = "${chat.message.sweep-interval:2s}")
     void sweep() {
         Instant now = Instant.now();
+        boolean readEntries = sweeps.due();
         // a scheduler thread of its own, not a request path: waiting keeps rounds from overlapping
         store.dirtyCounters(COUNTERS_PER_ROUND)
-                .concatMap(counter -> check(counter, now))
+                .concatMap(counter -> check(counter, now, readEntries))
                 .onErrorResume(e -> {
                     log.warn("Hole sweep stopped: {}", e.toString());
                     return Mono.empty();
@@ -63,11 +70,11 @@ class HoleSweeper {
                 .block();
     }
 
-    private Mono<Void> check(SeqCounter counter, Instant now) {
+    private Mono<Void> check(SeqCounter counter, Instant now, boolean readEntries) {
         if (counter.checkpointSeq() == null || counter.checkpointAt() == null) {
             return store.checkpoint(counter.conversationId(), counter.checkedSeq(), counter.seq(), now);
         }
-        if (counter.checkpointAt().isAfter(now.minus(properties.sweepGrace()))) {
+        if (!readEntries || counter.checkpointAt().isAfter(now.minus(properties.sweepGrace()))) {
             return Mono.empty();
         }
         long from = counter.checkedSeq();

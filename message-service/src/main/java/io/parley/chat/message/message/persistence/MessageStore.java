@@ -245,10 +245,12 @@ public class MessageStore implements SmartInitializingSingleton {
         return bulk.execute().then();
     }
 
-    /** Entries still unpublished after the grace period, oldest conversation order first. */
-    public Flux<Message> unpublishedBefore(Instant cutoff, int limit) {
-        Query query = Query.query(where("published").is(false).and("createdAt").lt(cutoff))
-                .with(Sort.by("conversationId", "seq")).limit(limit);
+    /**
+     * Entries not yet marked published (the grace period not applied: the caller decides
+     * which are late), in (conversation, seq) order, at most {@code limit}.
+     */
+    public Flux<Message> unpublished(int limit) {
+        Query query = Query.query(where("published").is(false)).with(Sort.by("conversationId", "seq")).limit(limit);
         return mongo.find(query, MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
     }
 
