@@ -67,7 +67,8 @@ public final class KafkaBroker implements AutoCloseable, KafkaEndpoint {
         Path log = dir.resolve("broker.log");
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
-        command.addAll(List.of(System.getProperty(JVM_OPTIONS_PROPERTY, DEFAULT_JVM_OPTIONS).trim().split("\\s+")));
+        String jvmOptions = System.getProperty(JVM_OPTIONS_PROPERTY, "");
+        command.addAll(List.of((jvmOptions.isBlank() ? DEFAULT_JVM_OPTIONS : jvmOptions).trim().split("\\s+")));
         command.addAll(List.of("-Dlogback.configurationFile=" + logConfig, "-Dlog4j2.level=WARN",
                 "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -44,8 +44,9 @@ public class SweepCadence {
     SweepCadence(Duration fullInterval, Duration grace, Duration interval, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
         this.fullIntervalNanos = fullInterval.toNanos();
-        // the grace must pass before an entry is the sweepers' business, and then a round or two must run
-        this.alertWindowNanos = grace.multipliedBy(2).plus(interval.multipliedBy(2)).toNanos();
+        // A lost seq may be past the counter's current checkpoint: that one is checked after a
+        // grace, the next checkpoint (which covers it) after another, each at the next round.
+        this.alertWindowNanos = grace.multipliedBy(2).plus(interval.multipliedBy(3)).toNanos();
         this.alertUntil = new AtomicLong(nanoClock.getAsLong() + alertWindowNanos);
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class SweepCadenceTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    // grace 5 s, rounds every 2 s: alert window 2 x 5 + 2 x 2 = 14 s; a full read every 30 s
+    // grace 5 s, rounds every 2 s: alert window 2 x 5 + 3 x 2 = 16 s; a full read every 30 s
     private final SweepCadence cadence = new SweepCadence(Duration.ofSeconds(30), Duration.ofSeconds(5),
             Duration.ofSeconds(2), clock::get);
 
@@ -24,10 +24,10 @@ class SweepCadenceTest {
         SweepCadence.Sweeps sweeps = cadence.sweeps(0);
 
         assertThat(sweeps.due()).isTrue();
-        advance(Duration.ofSeconds(13));
+        advance(Duration.ofSeconds(15));
         assertThat(sweeps.due()).isTrue();
-        advance(Duration.ofSeconds(2));
-        assertThat(sweeps.due()).as("15 s after startup, nothing failed").isFalse();
+        advance(Duration.ofSeconds(1));
+        assertThat(sweeps.due()).as("16 s after startup, nothing failed").isFalse();
     }
 
     @Test
@@ -51,12 +51,11 @@ class SweepCadenceTest {
         assertThat(sweeps.due()).as("10 s after it, nothing failed").isFalse();
 
         cadence.suspect();
-        for (int round = 0; round < 7; round++) {
+        for (int round = 0; round < 8; round++) {
             assertThat(sweeps.due()).as("round %d after the failure", round).isTrue();
             advance(Duration.ofSeconds(2));
         }
-        advance(Duration.ofSeconds(1));
-        assertThat(sweeps.due()).as("15 s after the failure, before the next full read").isFalse();
+        assertThat(sweeps.due()).as("16 s after the failure, before the next full read").isFalse();
     }
 
     @Test
@@ -66,14 +65,14 @@ class SweepCadenceTest {
         assertThat(outbox.due()).as("startup alert").isTrue();
         assertThat(holes.due()).as("startup alert").isTrue();
 
-        advance(Duration.ofSeconds(15)); // past the alert
-        assertThat(holes.due()).as("15 s in: half an interval after its shifted start").isTrue();
+        advance(Duration.ofSeconds(17)); // past the alert
+        assertThat(holes.due()).as("17 s in: more than half an interval after its shifted start").isTrue();
         assertThat(outbox.due()).isFalse();
         advance(Duration.ofSeconds(15));
-        assertThat(outbox.due()).as("30 s in").isTrue();
+        assertThat(outbox.due()).as("32 s in").isTrue();
         assertThat(holes.due()).isFalse();
         advance(Duration.ofSeconds(15));
-        assertThat(holes.due()).as("45 s in").isTrue();
+        assertThat(holes.due()).as("47 s in").isTrue();
         assertThat(outbox.due()).isFalse();
     }
 
