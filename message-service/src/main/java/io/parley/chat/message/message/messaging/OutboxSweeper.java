@@ -51,6 +51,8 @@ class OutboxSweeper {
 
     @Scheduled(fixedDelayString = "${chat.message.sweep-interval:2s}")
     void sweep() {
+        // Runs on the scheduler's own thread, never a request path: blocking here keeps rounds
+        // from overlapping and the log reads in order with the publishing that follows.
         if (!sweeps.due()) {
             return;
         }
@@ -74,7 +76,6 @@ class OutboxSweeper {
             return;
         }
         Instant cutoff = Instant.now().minus(properties.sweepGrace());
-        // A scheduler thread of its own, not a request path: waiting here keeps rounds from overlapping.
         Long published = Flux.fromIterable(unpublished)
                 .filter(message -> message.createdAt().isBefore(cutoff))
                 .concatMap(message -> publisher.publish(message, properties.publishTimeout()))
