@@ -57,7 +57,7 @@ public final class MessageSendBenchmark {
         System.out.printf("MessageSendBenchmark: %d s per phase, %d sends/s fixed rate, concurrency %d, %d cores%n",
                 seconds, rate, concurrency, Runtime.getRuntime().availableProcessors());
         try (LocalCluster cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("tools/load-tests/target/cluster"),
-                false, false, Map.of(), jvmOptions(), Duration.ofSeconds(180),
+                false, false, storeEnvironment(), jvmOptions(), Duration.ofSeconds(180),
                 System.out))) {
             String gateway = cluster.gatewayUrl();
             String token = login(gateway);
@@ -79,6 +79,15 @@ public final class MessageSendBenchmark {
             Histogram latency = openLoop(messages, token, rate, seconds);
             System.out.printf("ack latency at %d sends/s:   %s%n", rate, Percentiles.describe(latency));
         }
+    }
+
+    /**
+     * BENCH_MONGO_URI points the services and the raw store phase at another MongoDB (a real
+     * one, wherever Docker runs it) instead of the launcher's in-memory wire server.
+     */
+    static Map<String, String> storeEnvironment() {
+        String uri = System.getenv("BENCH_MONGO_URI");
+        return uri == null || uri.isBlank() ? Map.of() : Map.of("MONGO_URI", uri);
     }
 
     /** Full JIT for steady-state figures; BENCH_JVM_OPTS adds to them (e.g. -Dchat.message.sweep-interval=1h). */
@@ -156,16 +165,21 @@ public final class MessageSendBenchmark {
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
         long total = (long) rate * seconds;
         long start = System.nanoTime();
+        long startMillis = System.currentTimeMillis();
+        SlowSeconds slow = new SlowSeconds(seconds + 1);
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         for (long i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
+            int second = (int) (i / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             inFlight.add(send(url, token).thenAccept(status -> {
                 if (status == 201) {
-                    recorder.recordValue(Math.max(1, (System.nanoTime() - due) / 1000));
+                    long micros = Math.max(1, (System.nanoTime() - due) / 1000);
+                    recorder.recordValue(micros);
+                    slow.record(second, micros);
                 } else {
                     failed.incrementAndGet();
                 }
@@ -174,7 +188,45 @@ public final class MessageSendBenchmark {
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         Histogram h = recorder.getIntervalHistogram();
         System.out.printf("  fixed rate: %d sent in %.1f s, %d failed%n", total, (System.nanoTime() - start) / 1e9, failed.get());
+        slow.print(startMillis, 6);
         return h;
+    }
+
+    /**
+     * Where in time the tail came from: each second's slowest send and how many took over
+     * 30 ms, printed for the worst seconds with their wall-clock time, to set beside the
+     * GC logs and the services' logs of the same run.
+     */
+    private static final class SlowSeconds {
+
+        private static final long SLOW_MICROS = 30_000;
+        private final java.util.concurrent.atomic.AtomicLongArray max;
+        private final java.util.concurrent.atomic.AtomicLongArray over;
+
+        SlowSeconds(int seconds) {
+            this.max = new java.util.concurrent.atomic.AtomicLongArray(seconds);
+            this.over = new java.util.concurrent.atomic.AtomicLongArray(seconds);
+        }
+
+        void record(int second, long micros) {
+            max.accumulateAndGet(second, micros, Math::max);
+            if (micros > SLOW_MICROS) {
+                over.incrementAndGet(second);
+            }
+        }
+
+        void print(long startMillis, int count) {
+            java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC);
+            StringBuilder line = new StringBuilder("  slowest seconds (UTC, max, sends over 30 ms):");
+            java.util.stream.IntStream.range(0, max.length()).boxed()
+                    .sorted((a, b) -> Long.compare(max.get(b), max.get(a))).limit(count)
+                    .forEach(s -> line.append(String.format(" %s %.0fms/%d", clock.format(
+                            java.time.Instant.ofEpochMilli(startMillis + s * 1000L)), max.get(s) / 1000.0, over.get(s))));
+            long total = java.util.stream.IntStream.range(0, over.length()).mapToLong(over::get).sum();
+            long seconds = java.util.stream.IntStream.range(0, over.length()).filter(s -> over.get(s) > 0).count();
+            System.out.println(line.append(String.format("; %d sends over 30 ms in %d of the seconds", total, seconds)));
+        }
     }
 
     /**

@@ -85,7 +85,17 @@ class HoleSweeper {
                 : store.markChecked(counter.conversationId(), counter.seq()));
     }
 
+    /**
+     * A range is counted first: the seqs themselves (a round's worth of a busy conversation)
+     * are read only when some are missing, which is rare.
+     */
     private Mono<Void> fillHoles(SeqCounter counter, long after, long upTo) {
+        return store.countStored(counter.conversationId(), after, upTo)
+                .filter(stored -> stored < upTo - after)
+                .flatMap(someMissing -> readAndFill(counter, after, upTo));
+    }
+
+    private Mono<Void> readAndFill(SeqCounter counter, long after, long upTo) {
         return store.storedSeqs(counter.conversationId(), after, upTo)
                 .collect(HashSet<Long>::new, Set::add)
                 .flatMapMany(stored -> Flux.range(1, (int) (upTo - after))

@@ -110,10 +110,22 @@ public class MessageStore implements SmartInitializingSingleton {
 
     /** The seqs that have an entry in {@code (after, upTo]}. */
     public Flux<Long> storedSeqs(String conversationId, long after, long upTo) {
-        Query query = Query.query(new Criteria().andOperator(where("conversationId").is(conversationId),
-                where("seq").gt(after), where("seq").lte(upTo)));
+        Query query = seqRange(conversationId, after, upTo);
         query.fields().include("seq");
         return mongo.find(query, Document.class, MESSAGES).map(d -> ((Number) d.get("seq")).longValue());
+    }
+
+    /**
+     * How many seqs in {@code (after, upTo]} have an entry: one number instead of the seqs
+     * themselves (a count over the {@code conversation_seq} index on MongoDB).
+     */
+    public Mono<Long> countStored(String conversationId, long after, long upTo) {
+        return mongo.count(seqRange(conversationId, after, upTo), MESSAGES);
+    }
+
+    private static Query seqRange(String conversationId, long after, long upTo) {
+        return Query.query(new Criteria().andOperator(where("conversationId").is(conversationId),
+                where("seq").gt(after), where("seq").lte(upTo)));
     }
 
     /**
