@@ -17,10 +17,13 @@ import jakarta.validation.constraints.NotNull;
  * @param publishTimeout         how long a send waits for Kafka before answering anyway (the sweeper publishes later)
  * @param sweepInterval          how often unpublished messages are looked for
  * @param sweepGrace             how old an unpublished message must be before the sweeper takes it over
- * @param fullSweepInterval      how often the sweepers read the message log when this replica saw nothing fail:
- *                               for what another replica left behind when it died. After a failure here (a
- *                               publish not acknowledged, a send that took a seq and did not store), and after
- *                               startup, they read it every {@code sweepInterval} until the grace has passed.
+ * @param fullSweepInterval      how often the sweepers read the message log when nothing gave them a reason to:
+ *                               the safety net for a replica that died unnoticed. After a failure here (a
+ *                               publish not acknowledged, a send that took a seq and did not store), after
+ *                               startup, and after another replica stopped without a goodbye, they read it
+ *                               every {@code sweepInterval} until the grace has passed twice.
+ * @param replicaTimeout         how long a replica's heartbeat (renewed every {@code sweepInterval}) may go
+ *                               unrenewed before the others take it for dead and sweep for what it left
  * @param membershipCacheTtl     how long a positive membership answer is trusted without an event
  */
 @Validated
@@ -31,6 +34,16 @@ public record MessageProperties(
         @NotNull @DefaultValue("2s") Duration publishTimeout,
         @NotNull @DefaultValue("2s") Duration sweepInterval,
         @NotNull @DefaultValue("5s") Duration sweepGrace,
-        @NotNull @DefaultValue("30s") Duration fullSweepInterval,
+        @NotNull @DefaultValue("5m") Duration fullSweepInterval,
+        @NotNull @DefaultValue("15s") Duration replicaTimeout,
         @NotNull @DefaultValue("30s") Duration membershipCacheTtl) {
+
+    public MessageProperties {
+        if (replicaTimeout != null && sweepInterval != null
+                && replicaTimeout.compareTo(sweepInterval.multipliedBy(3)) < 0) {
+            throw new IllegalArgumentException("chat.message.replica-timeout (" + replicaTimeout
+                    + ") must be at least three times chat.message.sweep-interval (" + sweepInterval
+                    + "): a live replica renews its heartbeat once per sweep interval");
+        }
+    }
 }

@@ -33,11 +33,12 @@ class PublishedMarks implements DisposableBean {
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final Disposable flushing;
 
-    PublishedMarks(MessageStore store) {
+    PublishedMarks(MessageStore store, SweepCadence cadence) {
         this.store = store;
         this.flushing = Flux.interval(FLUSH_EVERY, Schedulers.single())
                 .onBackpressureDrop()
                 .concatMap(tick -> flush().onErrorResume(e -> {
+                    cadence.suspect(); // the entries stay unpublished in the log until a sweep publishes them again
                     log.warn("Published marks not stored ({}); the sweeper will publish those entries again",
                             e.getClass().getSimpleName());
                     return reactor.core.publisher.Mono.empty();

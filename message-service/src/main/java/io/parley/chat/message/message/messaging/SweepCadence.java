@@ -21,12 +21,14 @@ import io.parley.chat.message.config.MessageProperties;
  *     acknowledged or not attempted, a send that may have taken a seq without storing), it
  *     is read every sweep interval until the grace period has passed twice over;</li>
  * <li>after startup likewise, for what this replica's previous run left;</li>
- * <li>otherwise every full-sweep interval, for what another replica left when it died
- *     without a chance to say so.</li>
+ * <li>after another replica stopped without a goodbye ({@link ReplicaWatch}), for what it
+ *     left;</li>
+ * <li>otherwise every full-sweep interval, the safety net for a death nobody noticed.</li>
  * </ul>
  *
  * Nothing is lost either way: a hole or an unpublished entry waits, at most a full-sweep
- * interval plus the grace, for a replica to find it.
+ * interval plus the grace, for a replica to find it; usually the replica timeout plus the
+ * grace.
  */
 @Component
 public class SweepCadence {
@@ -53,6 +55,11 @@ public class SweepCadence {
     /** Something failed here that may have left a hole or an unpublished entry: read the log often for a while. */
     public void suspect() {
         alertUntil.set(nanoClock.getAsLong() + alertWindowNanos);
+    }
+
+    /** Whether this replica is still reading the log often because of a failure here (or its startup). */
+    public boolean alerted() {
+        return nanoClock.getAsLong() - alertUntil.get() < 0;
     }
 
     /**
@@ -86,7 +93,7 @@ public class SweepCadence {
                 lastRead = now;
                 return true;
             }
-            return now - alertUntil.get() < 0;
+            return alerted();
         }
     }
 }

@@ -43,6 +43,7 @@ public class MessageStore implements SmartInitializingSingleton {
     private static final String MESSAGES = "messages";
     private static final String COUNTERS = "counters";
     private static final String CLAIMS = "send_claims";
+    private static final String REPLICAS = "message_replicas";
     private static final int DUPLICATE_KEY = 11000;
 
     private final ReactiveMongoTemplate mongo;
@@ -264,6 +265,33 @@ public class MessageStore implements SmartInitializingSingleton {
     public Flux<Message> unpublished(int limit) {
         Query query = Query.query(where("published").is(false)).with(Sort.by("conversationId", "seq")).limit(limit);
         return mongo.find(query, MessageDocument.class, MESSAGES).map(MessageDocument::toMessage);
+    }
+
+    /** Records that {@code replica} is alive at {@code at}. */
+    public Mono<Void> heartbeat(String replica, Instant at) {
+        return mongo.upsert(Query.query(where("_id").is(replica)), Update.update("seenAt", Date.from(at)), REPLICAS)
+                .then();
+    }
+
+    /** Replicas whose last heartbeat is older than {@code cutoff}. */
+    public Flux<Heartbeat> silentSince(Instant cutoff) {
+        return mongo.find(Query.query(where("seenAt").lt(Date.from(cutoff))), Document.class, REPLICAS)
+                .map(d -> new Heartbeat(d.getString("_id"), d.getDate("seenAt")));
+    }
+
+    /** Removes a silent replica's heartbeat unless it beat again meanwhile; answers whether this call removed it. */
+    public Mono<Boolean> forget(Heartbeat silent) {
+        return mongo.remove(Query.query(where("_id").is(silent.replica()).and("seenAt").is(silent.seenAt())), REPLICAS)
+                .map(result -> result.getDeletedCount() > 0);
+    }
+
+    /** Removes a replica's heartbeat: it stops in order. */
+    public Mono<Void> forget(String replica) {
+        return mongo.remove(Query.query(where("_id").is(replica)), REPLICAS).then();
+    }
+
+    /** A replica's last sign of life. */
+    public record Heartbeat(String replica, Date seenAt) {
     }
 
     /** A conversation's sequence counter as the hole sweeper sees it. */

@@ -31,6 +31,18 @@ class SweepCadenceTest {
     }
 
     @Test
+    void isAlertedFromStartupAndFromEachSuspicionForTheWindow() {
+        assertThat(cadence.alerted()).as("at startup").isTrue();
+        advance(Duration.ofSeconds(16));
+        assertThat(cadence.alerted()).isFalse();
+        cadence.suspect();
+        advance(Duration.ofSeconds(15));
+        assertThat(cadence.alerted()).as("15 s after a failure").isTrue();
+        advance(Duration.ofSeconds(1));
+        assertThat(cadence.alerted()).isFalse();
+    }
+
+    @Test
     void withNothingFailingReadsOncePerFullInterval() {
         SweepCadence.Sweeps sweeps = cadence.sweeps(0);
         advance(Duration.ofSeconds(20));
