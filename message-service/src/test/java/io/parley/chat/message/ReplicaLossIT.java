@@ -25,9 +25,15 @@ import tools.jackson.databind.JsonNode;
  * and never published, and its heartbeat goes stale. With the periodic read of the log an
  * hour away, this replica must notice the silence and clean up within seconds: the hole
  * becomes a tombstone and the entry is published.
+ *
+ * <p>A database of its own: the other ITs' replicas (their contexts stay cached) would
+ * otherwise see the dead heartbeat too, and sweep, since they read the log every 2 s.
  */
-@TestPropertySource(properties = {"chat.message.full-sweep-interval=1h", "chat.message.replica-timeout=1s"})
+@TestPropertySource(properties = {"chat.message.full-sweep-interval=1h", "chat.message.replica-timeout=1s",
+        "spring.mongodb.database=" + ReplicaLossIT.DB})
 class ReplicaLossIT extends RunningService {
+
+    static final String DB = "message-replica-loss";
 
     /** This replica's own startup alert (2 x grace + 3 x sweep interval) is over by then. */
     private static final Duration STARTUP_ALERT = Duration.ofMillis(2 * 1000 + 3 * 250 + 500);
@@ -39,8 +45,8 @@ class ReplicaLossIT extends RunningService {
 
         String orphan = UUID.randomUUID().toString();
         String deadReplica = "dead-" + UUID.randomUUID();
-        try (var client = MongoClients.create(TestInfrastructure.mongo().uri("message"))) {
-            MongoDatabase db = client.getDatabase("message");
+        try (var client = MongoClients.create(TestInfrastructure.mongo().uri(DB))) {
+            MongoDatabase db = client.getDatabase(DB);
             Date longAgo = Date.from(Instant.now().minusSeconds(60));
             // seq 2: taken and never stored; seq 3: stored, never published; then the replica died
             db.getCollection("counters").updateOne(new Document("_id", conversation),
@@ -60,9 +66,10 @@ class ReplicaLossIT extends RunningService {
         List<JsonNode> events = events(conversation, e -> e.stream().anyMatch(x -> x.get("seq").asLong() == 3));
         assertThat(events).filteredOn(e -> e.get("seq").asLong() == 3).isNotEmpty()
                 .allMatch(e -> "left behind".equals(e.get("body").asString()));
-        try (var client = MongoClients.create(TestInfrastructure.mongo().uri("message"))) {
-            assertThat(client.getDatabase("message").getCollection("message_replicas")
-                    .countDocuments(new Document("_id", deadReplica))).as("the dead replica's heartbeat").isZero();
+        try (var client = MongoClients.create(TestInfrastructure.mongo().uri(DB))) {
+            var heartbeats = client.getDatabase(DB).getCollection("message_replicas");
+            assertThat(heartbeats.countDocuments(new Document("_id", deadReplica))).as("the dead replica's heartbeat").isZero();
+            assertThat(heartbeats.countDocuments()).as("this replica's own heartbeat, in this database").isOne();
         }
         assertThat(metric("chat_message_replicas_lost_total")).isGreaterThanOrEqualTo(1);
     }
