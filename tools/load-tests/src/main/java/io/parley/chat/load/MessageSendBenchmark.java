@@ -6,14 +6,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -26,6 +33,9 @@ import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 
 import io.parley.chat.cluster.LocalCluster;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -83,7 +93,8 @@ public final class MessageSendBenchmark {
 
     /**
      * BENCH_MONGO_URI points the services and the raw store phase at another MongoDB (a real
-     * one, wherever Docker runs it) instead of the launcher's in-memory wire server.
+     * one, wherever Docker runs it) instead of the launcher's in-memory wire server. That
+     * store's CPU is then not in the per-send figures.
      */
     static Map<String, String> storeEnvironment() {
         String uri = System.getenv("BENCH_MONGO_URI");
@@ -119,7 +130,7 @@ public final class MessageSendBenchmark {
                                 .append("conversationId", conversation).append("seq", counter.get("seq"))
                                 .append("senderId", "u").append("clientMsgId", UUID.randomUUID().toString())
                                 .append("body", "benchmark message body of ordinary length")
-                                .append("createdAt", new java.util.Date()).append("published", false));
+                                .append("createdAt", new Date()).append("published", false));
                         done.incrementAndGet();
                     }
                 }, Executors.newSingleThreadExecutor()));
@@ -200,12 +211,12 @@ public final class MessageSendBenchmark {
     private static final class SlowSeconds {
 
         private static final long SLOW_MICROS = 30_000;
-        private final java.util.concurrent.atomic.AtomicLongArray max;
-        private final java.util.concurrent.atomic.AtomicLongArray over;
+        private final AtomicLongArray max;
+        private final AtomicLongArray over;
 
         SlowSeconds(int seconds) {
-            this.max = new java.util.concurrent.atomic.AtomicLongArray(seconds);
-            this.over = new java.util.concurrent.atomic.AtomicLongArray(seconds);
+            this.max = new AtomicLongArray(seconds);
+            this.over = new AtomicLongArray(seconds);
         }
 
         void record(int second, long micros) {
@@ -216,15 +227,15 @@ public final class MessageSendBenchmark {
         }
 
         void print(long startMillis, int count) {
-            java.time.format.DateTimeFormatter clock = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC);
+            DateTimeFormatter clock = DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .withZone(ZoneOffset.UTC);
             StringBuilder line = new StringBuilder("  slowest seconds (UTC, max, sends over 30 ms):");
-            java.util.stream.IntStream.range(0, max.length()).boxed()
+            IntStream.range(0, max.length()).boxed()
                     .sorted((a, b) -> Long.compare(max.get(b), max.get(a))).limit(count)
                     .forEach(s -> line.append(String.format(" %s %.0fms/%d", clock.format(
-                            java.time.Instant.ofEpochMilli(startMillis + s * 1000L)), max.get(s) / 1000.0, over.get(s))));
-            long total = java.util.stream.IntStream.range(0, over.length()).mapToLong(over::get).sum();
-            long seconds = java.util.stream.IntStream.range(0, over.length()).filter(s -> over.get(s) > 0).count();
+                            Instant.ofEpochMilli(startMillis + s * 1000L)), max.get(s) / 1000.0, over.get(s))));
+            long total = IntStream.range(0, over.length()).mapToLong(over::get).sum();
+            long seconds = IntStream.range(0, over.length()).filter(s -> over.get(s) > 0).count();
             System.out.println(line.append(String.format("; %d sends over 30 ms in %d of the seconds", total, seconds)));
         }
     }
@@ -238,18 +249,18 @@ public final class MessageSendBenchmark {
         return SENDERS.computeIfAbsent(token, t -> NETTY.headers(h -> h.set("Authorization", "Bearer " + t)
                         .set("Content-Type", "application/json")))
                 .post().uri(url)
-                .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(body)))
-                .responseSingle((response, content) -> content.then(reactor.core.publisher.Mono.just(response.status().code()))
+                .send(ByteBufFlux.fromString(Mono.just(body)))
+                .responseSingle((response, content) -> content.then(Mono.just(response.status().code()))
                         .defaultIfEmpty(response.status().code()))
                 .onErrorReturn(-1)
                 .toFuture();
     }
 
     private static final reactor.netty.http.client.HttpClient NETTY = reactor.netty.http.client.HttpClient.create(
-            reactor.netty.resources.ConnectionProvider.builder("bench").maxConnections(256)
+            ConnectionProvider.builder("bench").maxConnections(256)
                     .pendingAcquireMaxCount(-1).build());
-    private static final java.util.Map<String, reactor.netty.http.client.HttpClient> SENDERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, reactor.netty.http.client.HttpClient> SENDERS =
+            new ConcurrentHashMap<>();
 
     static String login(String gateway) throws Exception {
         String user = "bench-" + UUID.randomUUID().toString().substring(0, 8);
