@@ -52,12 +52,15 @@ public class SweepCadence {
         this.alertUntil = new AtomicLong(nanoClock.getAsLong() + alertWindowNanos);
     }
 
-    /** Something failed here that may have left a hole or an unpublished entry: read the log often for a while. */
+    /**
+     * Something may have left a hole or an unpublished entry (a failure here, or another
+     * replica's death that {@link ReplicaWatch} noticed): read the log often for a while.
+     */
     public void suspect() {
         alertUntil.set(nanoClock.getAsLong() + alertWindowNanos);
     }
 
-    /** Whether this replica is still reading the log often because of a failure here (or its startup). */
+    /** Whether this replica is still reading the log often: its startup, or a {@link #suspect()} not long ago. */
     public boolean alerted() {
         return nanoClock.getAsLong() - alertUntil.get() < 0;
     }
