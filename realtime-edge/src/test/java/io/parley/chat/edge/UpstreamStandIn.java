@@ -128,6 +128,9 @@ final class UpstreamStandIn implements AutoCloseable {
                 String conversationId = path.split("/")[4];
                 respond(exchange, 200, JSON.writeValueAsBytes(
                         Map.of("conversationId", conversationId, "messages", List.of(), "hasMore", false)));
+            } else if (path.matches("/internal/v1/conversations/[^/]+/messages")) {
+                exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+                exchange.sendResponseHeaders(200, -1);
             } else if (path.equals("/api/v1/conversations")) {
                 respond(exchange, 200, conversationPage(call.userId(), query));
             } else {

@@ -27,6 +27,7 @@ import io.parley.chat.message.message.MessageProblems.NotYourMessage;
 import io.parley.chat.message.message.messaging.MessagePublisher;
 import io.parley.chat.message.message.messaging.SweepCadence;
 import io.parley.chat.message.message.persistence.MessageStore;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
@@ -128,6 +129,17 @@ public class MessageService {
         return membership.roleOf(caller, conversationId)
                 .then(store.page(caller.tenantId(), conversationId, afterSeq, beforeSeq, limit + 1).collectList())
                 .map(page -> HistoryPage.of(page, limit, afterSeq != null));
+    }
+
+    /**
+     * Up to {@code limit} entries after {@code afterSeq}, in seq order, straight from the
+     * store's cursor as they are read: nothing is collected, so a page of the largest
+     * entries costs a reader only what it has not taken yet. Membership is checked before
+     * the first entry, so a refusal is still an HTTP status.
+     */
+    public Flux<Message> streamAfter(ChatPrincipal caller, String conversationId, long afterSeq, int limit) {
+        return membership.roleOf(caller, conversationId)
+                .thenMany(store.page(caller.tenantId(), conversationId, afterSeq, null, limit));
     }
 
     /** The sent message at {@code seq}, unless it was deleted. */

@@ -38,9 +38,23 @@ public class FeedRegistry {
             return f;
         });
         return feed.initialize(readHead)
-                .then(Mono.fromRunnable(() -> feed.attach(subscription)))
+                .then(Mono.fromRunnable(() -> attachUnlessReleased(feed, subscription)))
                 .doOnError(e -> detach(subscription))
                 .then();
+    }
+
+    /**
+     * A subscription released while its feed was starting (the member was removed, the
+     * socket closed, the subscribe failed) must not be attached afterwards: nothing would
+     * ever detach it, and it would get the conversation's frames for as long as the feed
+     * lives. Release and this check hold the subscription's lock, so one of them sees the other.
+     */
+    private static void attachUnlessReleased(ConversationFeed feed, Subscription subscription) {
+        synchronized (subscription) {
+            if (!subscription.released()) {
+                feed.attach(subscription);
+            }
+        }
     }
 
     /** Lets go of the feed; safe to call more than once for the same subscription. */

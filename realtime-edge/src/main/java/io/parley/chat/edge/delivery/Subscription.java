@@ -13,13 +13,26 @@ import reactor.core.publisher.Flux;
  * everything the feed handed over before, so replay followed by the held-back live
  * events, with anything at or below the last delivered seq dropped, has no gap and no
  * duplicate.
+ *
+ * <p>What is held back is bounded ({@link #MAX_HELD_BACK}): a replay of a long history
+ * to a slow client can take longer than a busy conversation takes to send that many. Past
+ * the bound the held-back deliveries are let go, and {@link #goLive} says so: the replay
+ * then reads history again from where it got to, which covers what was let go (it was
+ * handed over before that read), and holds back anew meanwhile.
+ *
+ * <p>A subscription is attached to its feed only once the user's membership was confirmed,
+ * and never after it was released ({@link FeedRegistry#attach}).
  */
 public final class Subscription {
+
+    /** Live deliveries held back during a replay before they are let go and history is read again. */
+    static final int MAX_HELD_BACK = 4096;
 
     private final String conversationId;
     private final Sink sink;
     private long lastSeq;
     private List<Delivery> heldBack = new ArrayList<>();
+    private boolean overflowed;
     private boolean released;
 
     /** Where a subscription writes, and whose credentials read history for it. */
@@ -50,6 +63,10 @@ public final class Subscription {
     /** A live delivery from the feed. */
     synchronized void deliver(Delivery delivery) {
         if (heldBack != null) {
+            if (heldBack.size() >= MAX_HELD_BACK) {
+                heldBack.clear();
+                overflowed = true;
+            }
             heldBack.add(delivery);
         } else {
             write(delivery);
@@ -72,19 +89,34 @@ public final class Subscription {
 
     /**
      * Ends the replay at {@code headSeq} (what history reported), runs {@code beforeLive}
-     * (the {@code subscribed} reply), then writes what was held back.
+     * (the {@code subscribed} reply), then writes what was held back. False, and nothing
+     * run, when held-back deliveries had to be let go during the replay: read history again
+     * after {@link #lastSeq} and try again.
      */
-    public synchronized long goLive(long headSeq, Runnable beforeLive) {
+    public synchronized boolean goLive(long headSeq, Runnable beforeLive) {
         lastSeq = Math.max(lastSeq, headSeq);
+        if (overflowed) {
+            overflowed = false;
+            return false;
+        }
         beforeLive.run();
         List<Delivery> held = heldBack;
         heldBack = null;
         held.forEach(this::write);
-        return lastSeq;
+        return true;
+    }
+
+    /** Starts the subscription at {@code seq}: a subscribe without {@code afterSeq} wants what comes after the head. */
+    public synchronized void skipTo(long seq) {
+        lastSeq = Math.max(lastSeq, seq);
     }
 
     public synchronized long lastSeq() {
         return lastSeq;
+    }
+
+    synchronized boolean released() {
+        return released;
     }
 
     /** True the first time only: a subscription lets go of its feed once. */

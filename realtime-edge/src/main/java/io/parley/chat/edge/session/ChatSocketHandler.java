@@ -247,21 +247,15 @@ class ChatSocketHandler {
         Subscription subscription = new Subscription(conversationId, afterSeq == null ? 0 : afterSeq,
                 new SocketSink(client));
         client.subscriptions().put(conversationId, subscription);
-        Mono<Long> replay = afterSeq == null
-                ? messages.headSeq(token, conversationId)
-                : messages.historyAfter(token, conversationId, afterSeq)
-                        .concatMap(m -> awaitRoom(client).thenReturn(m))
-                        .doOnNext(m -> subscription.replay(encoder.delivery(m)))
-                        .then(Mono.fromCallable(subscription::lastSeq));
-        return feeds.attach(subscription, messages.headSeq(token, conversationId))
-                .then(replay)
-                .filter(head -> !sessions.isRevoked(client.principal().tenantId(), client.principal().userId(),
-                        conversationId))
-                .switchIfEmpty(Mono.error(new UpstreamRefusal(ErrorCode.NOT_FOUND,
-                        "No conversation " + conversationId + " that you are a member of.")))
-                .doOnNext(head -> subscription.goLive(head,
-                        () -> client.send(encoder.encode(new ServerFrames.Subscribed(id, conversationId, head)))))
-                .then()
+        return authorize(token, conversationId)
+                .flatMap(head -> {
+                    if (afterSeq == null) {
+                        subscription.skipTo(head);
+                    }
+                    return feeds.attach(subscription, messages.headSeq(token, conversationId))
+                            .then(replay(client, subscription, subscription.lastSeq()));
+                })
+                .then(Mono.defer(() -> goLive(client, id, subscription)))
                 .onErrorResume(e -> {
                     client.subscriptions().remove(conversationId, subscription);
                     feeds.detach(subscription);
@@ -269,13 +263,62 @@ class ChatSocketHandler {
                 });
     }
 
-    /** Replay waits while the socket's queue is more than half full, so a long history never overflows it. */
-    private Mono<Void> awaitRoom(ClientSession client) {
-        if (client.queued() < properties.outboundBuffer() / 2) {
-            return Mono.empty();
+    /**
+     * Confirms that the socket's user is a member before the subscription is attached to
+     * the conversation's feed: until then it gets none of the conversation's frames, not a
+     * {@code typing} or a {@code read} either (a foreign socket that sent {@code subscribe}
+     * over and over used to get them in the moment between attaching and the refusal).
+     * message-service answers as that user; its head seq is the answer.
+     */
+    private Mono<Long> authorize(String token, String conversationId) {
+        return messages.headSeq(token, conversationId);
+    }
+
+    /**
+     * Writes every entry after {@code afterSeq} from history, one after another as the
+     * socket takes them: at most {@value #REPLAY_WINDOW} frames wait in its queue, so a
+     * replay of any length holds a window in memory, never the history. A socket that takes
+     * nothing for {@link #REPLAY_STALL} is closed as too slow (it resumes when it reconnects).
+     */
+    private Mono<Void> replay(ClientSession client, Subscription subscription, long afterSeq) {
+        return messages.historyAfter(client.principal().token(), subscription.conversationId(), afterSeq)
+                .concatMap(entry -> awaitRoom(client).thenReturn(entry), REPLAY_PREFETCH)
+                .doOnNext(entry -> subscription.replay(encoder.delivery(entry)))
+                .then();
+    }
+
+    /**
+     * Replies {@code subscribed} and writes what the feed handed over meanwhile; when the
+     * replay took so long that held-back deliveries had to be let go, reads history again
+     * from where it got to first. A membership revoked while the subscribe was on its way
+     * ends it as {@code not_found}.
+     */
+    private Mono<Void> goLive(ClientSession client, String id, Subscription subscription) {
+        String conversationId = subscription.conversationId();
+        if (sessions.isRevoked(client.principal().tenantId(), client.principal().userId(), conversationId)) {
+            return Mono.error(new UpstreamRefusal(ErrorCode.NOT_FOUND,
+                    "No conversation " + conversationId + " that you are a member of."));
         }
-        return Mono.delay(Duration.ofMillis(5)).repeat(() -> client.queued() >= properties.outboundBuffer() / 2)
-                .take(Duration.ofSeconds(30)).then();
+        long head = subscription.lastSeq();
+        boolean live = subscription.goLive(head,
+                () -> client.send(encoder.encode(new ServerFrames.Subscribed(id, conversationId, head))));
+        return live ? Mono.empty()
+                : replay(client, subscription, subscription.lastSeq()).then(Mono.defer(() -> goLive(client, id, subscription)));
+    }
+
+    /** A replay waits while this many frames are queued on the socket. */
+    private static final int REPLAY_WINDOW = 64;
+    /** History entries decoded ahead of the socket during a replay. */
+    private static final int REPLAY_PREFETCH = 16;
+    private static final Duration REPLAY_STALL = Duration.ofSeconds(30);
+
+    private Mono<Void> awaitRoom(ClientSession client) {
+        return client.room(REPLAY_WINDOW)
+                .timeout(REPLAY_STALL, Mono.defer(() -> {
+                    outboundFrames.slowConsumer();
+                    return client.close(CloseCodes.POLICY, SocketWriter.OVERFLOW_REASON)
+                            .then(Mono.error(new UpstreamRefusal(ErrorCode.UNAVAILABLE, "the socket took no frames")));
+                }));
     }
 
     /**

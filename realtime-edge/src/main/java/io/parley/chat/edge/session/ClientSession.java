@@ -136,6 +136,11 @@ final class ClientSession {
         return outbound.queued();
     }
 
+    /** Completes once fewer than {@code below} frames wait in the socket's queue, or it ends. */
+    Mono<Void> room(int below) {
+        return outbound.room(below);
+    }
+
     /** Queues one frame made for this socket alone (an ack, an error, a control frame). */
     void send(byte[] frame) {
         if (enqueue(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))) {

@@ -55,6 +55,9 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Object> queue = new ArrayDeque<>(3);
     private boolean scheduled;
     private Close closing;
+    /** Completed once fewer than {@link #roomBelow} frames are queued, or the socket ends: a replay waits on it. */
+    private Sinks.Empty<Void> roomWaiter;
+    private int roomBelow;
     /** Written under the lock, read without it by {@link #ended()}. */
     private volatile boolean ended;
     private volatile int queued;
@@ -69,6 +72,26 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     /** Frames queued and not yet handed to the channel. */
     int queued() {
         return queued;
+    }
+
+    /**
+     * Completes once fewer than {@code below} frames are queued (at once when they already
+     * are), or when the socket stops taking frames. A replay writes one entry after another
+     * through this, so a socket replaying a long history holds a window of frames, not the
+     * history, and a fan-out's frames still find room behind it. One waiter at a time: the
+     * socket's frames are handled one after another.
+     */
+    Mono<Void> room(int below) {
+        synchronized (this) {
+            if (ended || closing != null || queue.size() < below) {
+                return Mono.empty();
+            }
+            if (roomWaiter == null) {
+                roomWaiter = Sinks.empty();
+            }
+            roomBelow = below;
+            return roomWaiter.asMono();
+        }
     }
 
     /** Completes once nothing more will be written: the socket's input ended. */
@@ -152,6 +175,7 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
             ended = true;
             discardQueued();
         }
+        wakeRoomWaiter();
         finished.tryEmitEmpty();
     }
 
@@ -198,6 +222,19 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
+        wakeRoomWaiter();
+    }
+
+    private void wakeRoomWaiter() {
+        Sinks.Empty<Void> waiter;
+        synchronized (this) {
+            waiter = roomWaiter;
+            if (waiter == null || !(ended || closing != null || queue.size() < roomBelow)) {
+                return;
+            }
+            roomWaiter = null;
+        }
+        waiter.tryEmitEmpty();
     }
 
     private void sendClose(Close close) {
