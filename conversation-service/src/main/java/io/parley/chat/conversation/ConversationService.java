@@ -14,6 +14,8 @@ import org.springframework.stereotype.Service;
 import io.parley.chat.conversation.messaging.ConversationEventPublisher;
 import io.parley.chat.conversation.persistence.ConversationRepository;
 import io.parley.chat.conversation.persistence.MemberRepository;
+import io.parley.chat.kit.directory.DirectoryProblems.UnknownUsers;
+import io.parley.chat.kit.directory.UserDirectory;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,13 +30,15 @@ public class ConversationService {
     private final ConversationRepository conversations;
     private final MemberRepository members;
     private final ConversationEventPublisher publisher;
+    private final UserDirectory directory;
     private final Clock clock;
 
     public ConversationService(ConversationRepository conversations, MemberRepository members,
-                               ConversationEventPublisher publisher) {
+                               ConversationEventPublisher publisher, UserDirectory directory) {
         this.conversations = conversations;
         this.members = members;
         this.publisher = publisher;
+        this.directory = directory;
         this.clock = Clock.systemUTC();
     }
 
@@ -42,7 +46,26 @@ public class ConversationService {
     public record Created(ConversationDetails details, boolean created) {
     }
 
+    /** Every other member must be a user of the caller's tenant; otherwise nothing is stored. */
     public Mono<Created> create(ChatPrincipal caller, NewConversation request) {
+        return requireUsers(caller, request.otherMemberIds()).then(Mono.defer(() -> insert(caller, request)));
+    }
+
+    /**
+     * Fails with {@link UnknownUsers}, naming them, when any of {@code userIds} is no user of
+     * the caller's tenant (an id of another tenant and one that exists nowhere get the same
+     * answer), and with a retryable 503 when auth-service cannot say.
+     */
+    Mono<Void> requireUsers(ChatPrincipal caller, List<String> userIds) {
+        List<String> others = userIds.stream().filter(userId -> !userId.equals(caller.userId())).toList();
+        if (others.isEmpty()) {
+            return Mono.empty();
+        }
+        return directory.unknown(caller, others)
+                .flatMap(unknown -> unknown.isEmpty() ? Mono.<Void>empty() : Mono.error(new UnknownUsers(unknown)));
+    }
+
+    private Mono<Created> insert(ChatPrincipal caller, NewConversation request) {
         Conversation conversation = newConversation(caller, request);
         List<Member> newMembers = membersOf(conversation, request.otherMemberIds());
         if (request.type() != ConversationType.DIRECT) {

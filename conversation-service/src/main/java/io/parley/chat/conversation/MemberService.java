@@ -49,12 +49,15 @@ public class MemberService {
     /**
      * Adds the users who are not members yet with {@code role}; existing members keep their
      * role. A new member's read marker starts at the current head: what was said before they
-     * joined is history to them, not unread.
+     * joined is history to them, not unread. Every user must be one of the caller's tenant,
+     * or nothing is added.
      */
     public Mono<ConversationDetails> add(ChatPrincipal caller, String conversationId, NewMembers request) {
         Instant now = now();
         return conversation(caller, conversationId)
-                .flatMap(conversation -> authorizeAdd(caller, conversation, request).thenReturn(conversation))
+                .flatMap(conversation -> authorizeAdd(caller, conversation, request)
+                        .then(conversationService.requireUsers(caller, request.userIds()))
+                        .thenReturn(conversation))
                 .flatMap(conversation -> members.findByConversation(caller.tenantId(), conversationId)
                         .map(Member::userId).collect(Collectors.toSet())
                         .flatMap(existing -> insertNew(conversation, request, existing, now))

@@ -166,6 +166,45 @@ class BadInputIT extends RunningService {
         problem(get(token(alice, tenant), "/api/v1/conversations?cursor=" + "x".repeat(201)), 400);
     }
 
+    @Test
+    void membersThatAreNoUserOfTheTenantAreNamedAndNothingIsStored() {
+        String bob = unique("bob");
+        problem(post(token(alice, tenant), group("ghosts", bob, "ghost-1", "ghost-2")), 400)
+                .jsonPath("$.type").isEqualTo("https://parley.dev/problems/unknown-users")
+                .jsonPath("$.userIds.length()").isEqualTo(2)
+                .jsonPath("$.userIds[0]").isEqualTo("ghost-1")
+                .jsonPath("$.userIds[1]").isEqualTo("ghost-2");
+        problem(post(token(alice, tenant), direct("ghost-3")), 400).jsonPath("$.userIds[0]").isEqualTo("ghost-3");
+        get(token(alice, tenant), "/api/v1/conversations").expectStatus().isOk()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0);
+        get(token(bob, tenant), "/api/v1/conversations").expectStatus().isOk()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0);
+    }
+
+    @Test
+    void aFullMemberListIsCheckedInEveryPageOfTheDirectory() {
+        List<String> members = new java.util.ArrayList<>(IntStream.range(0, 255).mapToObj(i -> unique("u" + i)).toList());
+        members.add("ghost-last");
+        problem(post(token(alice, tenant), Map.of("type", "GROUP", "title", "big", "memberIds", members)), 400)
+                .jsonPath("$.userIds.length()").isEqualTo(1)
+                .jsonPath("$.userIds[0]").isEqualTo("ghost-last");
+        members.set(255, unique("u255"));
+        post(token(alice, tenant), Map.of("type", "GROUP", "title", "big", "memberIds", members))
+                .expectStatus().isCreated().expectBody().jsonPath("$.members.length()").isEqualTo(257);
+    }
+
+    @Test
+    void addingMembersThatAreNoUserOfTheTenantAddsNobody() {
+        String bob = unique("bob");
+        String conversation = create(token(alice, tenant), group("adds", bob));
+        problem(call("POST", token(alice, tenant), path(conversation) + "/members",
+                Map.of("userIds", List.of(unique("carol"), "ghost-4"))), 400)
+                .jsonPath("$.type").isEqualTo("https://parley.dev/problems/unknown-users")
+                .jsonPath("$.userIds[0]").isEqualTo("ghost-4");
+        get(token(alice, tenant), path(conversation)).expectStatus().isOk()
+                .expectBody().jsonPath("$.members.length()").isEqualTo(2);
+    }
+
     private WebTestClient.ResponseSpec raw(String token, String body) {
         return http.post().uri("/api/v1/conversations")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)

@@ -29,6 +29,7 @@ abstract class RunningService {
         registry.add("spring.mongodb.database", () -> "conversation");
         registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
+        registry.add("chat.directory.auth-service-url", () -> TestInfrastructure.tokens().baseUrl());
     }
 
     @LocalServerPort

@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import io.parley.chat.kit.directory.DirectoryProblems.UnknownUsers;
+import io.parley.chat.kit.directory.UserDirectory;
 import io.parley.chat.kit.security.ChatPrincipal;
-import io.parley.chat.presence.directory.UserDirectory;
 import io.parley.chat.presence.config.PresenceProperties;
 import io.parley.chat.presence.messaging.PresenceEventPublisher;
 import reactor.core.publisher.Flux;
@@ -61,10 +62,19 @@ public class PresenceService {
                 .flatMap(lastSeen -> publisher.publishChanged(caller.tenantId(), caller.userId(), Status.OFFLINE, lastSeen));
     }
 
-    /** Users of the caller's tenant only: the tenant comes from the token, never from the request. */
+    /**
+     * Users of the caller's tenant only: the tenant comes from the token, never from the
+     * request. If auth-service cannot say which ids exist, nothing is refused: presence is
+     * soft state and must not depend on the directory (and the store is keyed by tenant, so
+     * a foreign id only ever reads as offline).
+     */
     public Flux<UserPresence> read(ChatPrincipal caller, List<String> userIds) {
         List<String> distinct = userIds.stream().distinct().toList();
         return directory.unknown(caller, distinct)
+                .onErrorResume(e -> {
+                    failures.warn("Checking user ids with auth-service", e);
+                    return Mono.just(List.of());
+                })
                 .flatMap(unknown -> unknown.isEmpty() ? readStore(caller, distinct) : Mono.error(new UnknownUsers(unknown)))
                 .flatMapIterable(presences -> presences);
     }

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * conversation-service (and auth-service's user lookup) as presence-service sees it: the membership check (200 for a
+ * conversation-service as presence-service sees it: the membership check (200 for a
  * member, read from the relayed token, 404 otherwise) and the read marker (moves forward
  * only, 404 problem for a non-member), with the real endpoints' paths and bodies. The
  * whole-cluster system tests pair the real services.
@@ -62,15 +62,6 @@ final class ConversationStub implements AutoCloseable {
                 respond(exchange, 200, "application/json", "{\"conversationId\":\"" + conversation + "\",\"userId\":\""
                         + caller.substring(caller.indexOf('/') + 1) + "\",\"readSeq\":" + stored + "}");
             }
-        } else if ("GET".equals(exchange.getRequestMethod()) && "/api/v1/users/lookup".equals(path)) {
-            // auth-service's directory: every id is a user except the ones named ghost...
-            String query = exchange.getRequestURI().getQuery();
-            String ids = query == null ? "" : query.replaceFirst("^ids=", "");
-            String items = java.util.Arrays.stream(ids.split(","))
-                    .filter(id -> !id.isEmpty() && !id.startsWith("ghost"))
-                    .map(id -> "{\"id\":\"" + id + "\",\"username\":\"" + id + "\",\"displayName\":\"" + id + "\"}")
-                    .collect(java.util.stream.Collectors.joining(","));
-            respond(exchange, 200, "application/json", "{\"items\":[" + items + "]}");
         } else {
             respond(exchange, 404, "application/problem+json", "{\"status\":404}");
         }

@@ -46,7 +46,7 @@ abstract class RunningService {
         registry.add("spring.kafka.bootstrap-servers", () -> TestInfrastructure.kafka().bootstrapServers());
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
         registry.add("chat.presence.conversation-service-url", conversations::url);
-        registry.add("chat.presence.auth-service-url", conversations::url);
+        registry.add("chat.directory.auth-service-url", () -> TestInfrastructure.tokens().baseUrl());
     }
 
     static final ConversationStub conversations = startStub();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.parley.chat.cluster.LocalCluster;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,15 +34,36 @@ final class Api {
 
     /** Registers a new user in the seeded tenant and logs in. */
     User newUser(String name) throws Exception {
+        return newUser(name, "default");
+    }
+
+    /** Registers a new user in an open-signup tenant and logs in. */
+    User newUser(String name, String tenant) throws Exception {
         String username = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         String password = "pw-" + UUID.randomUUID();
-        Reply registered = call("POST", "/api/v1/auth/register", null, Map.of("tenant", "default",
+        Reply registered = call("POST", "/api/v1/auth/register", null, Map.of("tenant", tenant,
                 "username", username, "password", password, "displayName", name));
         expect(registered, 201);
-        Reply login = call("POST", "/api/v1/auth/login", null, Map.of("tenant", "default",
+        return new User(registered.body().get("id").asString(), login(tenant, username, password));
+    }
+
+    /** Creates an open-signup tenant as the test cluster's platform admin, as an operator would; returns its slug. */
+    String newTenant(LocalCluster cluster) throws Exception {
+        LocalCluster.Credentials admin = cluster.platformAdmin()
+                .orElseThrow(() -> new IllegalStateException("this cluster has no platform admin"));
+        String slug = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        expect(call("POST", "/api/v1/tenants", login(admin.tenant(), admin.username(), admin.password()),
+                Map.of("slug", slug, "name", "Tenant " + slug, "openSignup", true, "admin",
+                        Map.of("username", "owner", "password", "pw-" + UUID.randomUUID(), "displayName", "Owner"))),
+                201);
+        return slug;
+    }
+
+    private String login(String tenant, String username, String password) throws Exception {
+        Reply login = call("POST", "/api/v1/auth/login", null, Map.of("tenant", tenant,
                 "username", username, "password", password));
         expect(login, 200);
-        return new User(registered.body().get("id").asString(), login.body().get("accessToken").asString());
+        return login.body().get("accessToken").asString();
     }
 
     String createGroup(User owner, List<String> memberIds) throws Exception {

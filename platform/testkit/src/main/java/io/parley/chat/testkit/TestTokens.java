@@ -3,12 +3,15 @@ package io.parley.chat.testkit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -20,18 +23,23 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
  * A stand-in token issuer for one service's tests: an ES256 key, its JWKS served over
  * real HTTP (so services fetch it exactly as they fetch auth-service's), and tokens
- * minted with the claims auth-service puts in them. The whole cluster's tests use the
+ * minted with the claims auth-service puts in them. It also answers auth-service's user
+ * lookup ({@code GET /api/v1/users/lookup?ids=}) with auth-service's body: every id is a
+ * user except those starting with {@value #GHOST}. The whole cluster's tests use the
  * real auth-service instead.
  */
 public final class TestTokens implements AutoCloseable {
 
     public static final String ISSUER = "parley";
     public static final String AUDIENCE = "parley-chat";
+    /** Ids starting with this name no user in the stand-in directory. */
+    public static final String GHOST = "ghost";
 
     private final ECKey key;
     private final HttpServer server;
@@ -45,15 +53,27 @@ public final class TestTokens implements AutoCloseable {
         ECKey key = generateKey();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        server.createContext("/.well-known/jwks.json", exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, jwks.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(jwks);
-            }
-        });
+        server.createContext("/.well-known/jwks.json", exchange -> respond(exchange, jwks));
+        server.createContext("/api/v1/users/lookup", exchange -> respond(exchange, lookup(exchange.getRequestURI())));
         server.start();
         return new TestTokens(key, server);
+    }
+
+    private static byte[] lookup(URI request) {
+        String query = request.getQuery() == null ? "" : request.getQuery().replaceFirst("^ids=", "");
+        String items = Arrays.stream(query.split(","))
+                .filter(id -> !id.isEmpty() && !id.startsWith(GHOST))
+                .map(id -> "{\"id\":\"" + id + "\",\"username\":\"" + id + "\",\"displayName\":\"" + id + "\"}")
+                .collect(Collectors.joining(","));
+        return ("{\"items\":[" + items + "]}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void respond(HttpExchange exchange, byte[] json) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, json.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(json);
+        }
     }
 
     public static ECKey generateKey() {
@@ -65,7 +85,12 @@ public final class TestTokens implements AutoCloseable {
     }
 
     public String jwksUri() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json";
+        return baseUrl() + "/.well-known/jwks.json";
+    }
+
+    /** Where the stand-in answers as auth-service would (JWKS and user lookup). */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** A valid access token for {@code userId} in {@code tenantId}, living 15 minutes. */

@@ -18,8 +18,8 @@ import jakarta.validation.constraints.NotNull;
  * @param sweepInterval      how often lapsed sessions are looked for: an edge that dies without a goodbye
  *                           shows its users offline at most this long after their sessions' TTL
  * @param typingThrottle     at most one Typing event per user and conversation within this window
- * @param conversationServiceUrl where read markers are stored (membership checks use {@code chat.membership.*})
- * @param authServiceUrl     whose directory says which user ids exist (a read naming unknown ids is refused)
+ * @param conversationServiceUrl where read markers are stored (membership checks use {@code chat.membership.*},
+ *                           user id checks {@code chat.directory.*})
  */
 @Validated
 @ConfigurationProperties("chat.presence")
@@ -30,6 +30,5 @@ public record PresenceProperties(
         @NotNull @DefaultValue("30s") Duration failureLogInterval,
         @NotNull @DefaultValue("1s") Duration sweepInterval,
         @NotNull @DefaultValue("3s") Duration typingThrottle,
-        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl,
-        @NotNull @DefaultValue("http://localhost:8081") URI authServiceUrl) {
+        @NotNull @DefaultValue("http://localhost:8082") URI conversationServiceUrl) {
 }

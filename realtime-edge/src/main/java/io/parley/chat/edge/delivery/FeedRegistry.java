@@ -32,11 +32,20 @@ public class FeedRegistry {
      * conversation's head (read with {@code readHead} the first time).
      */
     public Mono<Void> attach(Subscription subscription, Mono<Long> readHead) {
+        boolean[] taken = {false};
         ConversationFeed feed = feeds.compute(subscription.conversationId(), (id, existing) -> {
+            if (subscription.released()) {
+                return existing;
+            }
             ConversationFeed f = existing != null ? existing : new ConversationFeed(id, properties.holeWait());
             f.references++;
+            subscription.holdsFeed = true;
+            taken[0] = true;
             return f;
         });
+        if (!taken[0]) {
+            return Mono.empty();
+        }
         return feed.initialize(readHead)
                 .then(Mono.fromRunnable(() -> attachUnlessReleased(feed, subscription)))
                 .doOnError(e -> detach(subscription))
@@ -57,12 +66,21 @@ public class FeedRegistry {
         }
     }
 
-    /** Lets go of the feed; safe to call more than once for the same subscription. */
+    /**
+     * Lets go of the feed; safe to call more than once for the same subscription, and for
+     * one that was never attached.
+     */
     public void detach(Subscription subscription) {
         if (!subscription.release()) {
             return;
         }
+        // only a subscription counted among the references gives one back: one refused before it was
+        // attached (a non-member's) would otherwise close the feed under the members who hold it
         feeds.computeIfPresent(subscription.conversationId(), (id, feed) -> {
+            if (!subscription.holdsFeed) {
+                return feed;
+            }
+            subscription.holdsFeed = false;
             feed.detach(subscription);
             if (--feed.references > 0) {
                 return feed;

@@ -34,6 +34,11 @@ public final class Subscription {
     private List<Delivery> heldBack = new ArrayList<>();
     private boolean overflowed;
     private boolean released;
+    /**
+     * Whether this subscription is counted among its feed's references; read and written
+     * only by {@link FeedRegistry} while it holds the conversation's entry.
+     */
+    boolean holdsFeed;
 
     /** Where a subscription writes, and whose credentials read history for it. */
     public interface Sink {
@@ -119,7 +124,7 @@ public final class Subscription {
         return released;
     }
 
-    /** True the first time only: a subscription lets go of its feed once. */
+    /** True the first time only. */
     synchronized boolean release() {
         if (released) {
             return false;

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -34,6 +36,7 @@ public final class LocalCluster implements AutoCloseable {
     static final int MONGO_PORT = 27017;
     static final int KAFKA_PORT = 9092;
     static final int REDIS_PORT = 6379;
+    static final String PLATFORM_ADMIN_USERNAME = "platform-admin";
 
     private final Options options;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -46,6 +49,7 @@ public final class LocalCluster implements AutoCloseable {
     private String kafkaBootstrap;
     private String redisHost;
     private int redisPort;
+    private String platformAdminPassword;
 
     /**
      * @param root          the repository root (services' jars are under {@code <service>/target})
@@ -205,6 +209,12 @@ public final class LocalCluster implements AutoCloseable {
         env.put("EDGE_URL", "ws://127.0.0.1:" + ports.get("realtime-edge"));
         int gateway = ports.get("gateway-service");
         env.put("ALLOWED_ORIGINS", "http://localhost:" + gateway + ",http://127.0.0.1:" + gateway);
+        if (!options.persistent()) {
+            // a throw-away cluster gets a platform admin, so that tests can create tenants as an operator does
+            platformAdminPassword = "pa-" + UUID.randomUUID();
+            env.put("PLATFORM_ADMIN_USERNAME", PLATFORM_ADMIN_USERNAME);
+            env.put("PLATFORM_ADMIN_PASSWORD", platformAdminPassword);
+        }
         return env;
     }
 
@@ -222,6 +232,24 @@ public final class LocalCluster implements AutoCloseable {
 
     public int port(String service) {
         return ports.get(service);
+    }
+
+    /**
+     * The platform admin of a throw-away cluster ({@code persistent} false), in the
+     * {@code default} tenant; empty for the local run, whose operator sets
+     * {@code PLATFORM_ADMIN_PASSWORD} when they want one.
+     */
+    public Optional<Credentials> platformAdmin() {
+        return Optional.ofNullable(platformAdminPassword)
+                .map(password -> new Credentials("default", PLATFORM_ADMIN_USERNAME, password));
+    }
+
+    public record Credentials(String tenant, String username, String password) {
+
+        @Override
+        public String toString() {
+            return username + "@" + tenant;
+        }
     }
 
     public String mongoUri() {

@@ -47,7 +47,8 @@ public class MembershipClient {
     public Mono<String> roleOf(ChatPrincipal caller, String conversationId) {
         Key key = new Key(caller.tenantId(), conversationId, caller.userId());
         return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
-                .onErrorMap(CompletionException.class, Throwable::getCause);
+                .onErrorMap(CompletionException.class, Throwable::getCause)
+                .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)));
     }
 
     /** Forgets cached answers for a conversation, for every user or one. */
@@ -64,11 +65,12 @@ public class MembershipClient {
                 .timeout(TIMEOUT)
                 .retryWhen(Retry.backoff(2, Duration.ofMillis(50)).filter(MembershipClient::transientFailure))
                 .map(membership -> membership.role() == null ? "member" : membership.role())
-                .onErrorMap(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
-                        || e.getStatusCode() == HttpStatus.FORBIDDEN ? new ConversationNotFound(conversationId)
-                        : new MembershipUnavailable())
-                .onErrorMap(e -> !(e instanceof ConversationNotFound) && !(e instanceof MembershipUnavailable),
-                        e -> new MembershipUnavailable());
+                // a refusal loads as null, which the cache drops without keeping or logging it: a flood of
+                // subscribes by non-members is no flood of warnings
+                .onErrorResume(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
+                        || e.getStatusCode() == HttpStatus.FORBIDDEN ? Mono.empty()
+                        : Mono.error(new MembershipUnavailable()))
+                .onErrorMap(e -> !(e instanceof MembershipUnavailable), e -> new MembershipUnavailable());
     }
 
     private static boolean transientFailure(Throwable e) {
