@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,19 +49,13 @@ class TokenAttacksIT {
         cluster = TestCluster.get();
         api = new Api(cluster.gatewayUrl());
         user = api.newUser("target");
-        protectedEndpoints = new LinkedHashMap<>();
-        protectedEndpoints.put("gateway", cluster.gatewayUrl() + "/api/v1/conversations");
-        protectedEndpoints.put("auth-service", local("auth-service") + "/api/v1/auth/me");
-        protectedEndpoints.put("conversation-service", local("conversation-service") + "/api/v1/conversations");
-        protectedEndpoints.put("message-service", local("message-service") + "/api/v1/conversations/x/messages");
-        protectedEndpoints.put("presence-service", local("presence-service") + "/api/v1/presence?userIds=x");
-        protectedEndpoints.put("realtime-edge", local("realtime-edge") + "/ws");
+        protectedEndpoints = ProtectedEndpoints.of(cluster);
     }
 
     @Test
     void everyServiceAcceptsTheGenuineToken() throws Exception {
         for (var endpoint : protectedEndpoints.entrySet()) {
-            assertThat(status(endpoint.getValue(), user.token())).as(endpoint.getKey()).isNotEqualTo(401);
+            assertThat(ProtectedEndpoints.status(endpoint.getValue(), user.token())).as(endpoint.getKey()).isNotEqualTo(401);
         }
     }
 
@@ -96,9 +89,9 @@ class TokenAttacksIT {
 
     @Test
     void signedByAForeignKey() throws Exception {
-        expectRejectedEverywhere(foreign(claims().build(), null));
+        expectRejectedEverywhere(TestTokens.forge(claims().build(), null));
         // Even when it claims the genuine key's id.
-        expectRejectedEverywhere(foreign(claims().build(), kid()));
+        expectRejectedEverywhere(TestTokens.forge(claims().build(), kid()));
     }
 
     @Test
@@ -120,11 +113,11 @@ class TokenAttacksIT {
     @Test
     void expiredNotYetValidWrongIssuerAndWrongAudience() throws Exception {
         Instant now = Instant.now();
-        expectRejectedEverywhere(foreign(claims().issueTime(Date.from(now.minusSeconds(3600)))
+        expectRejectedEverywhere(TestTokens.forge(claims().issueTime(Date.from(now.minusSeconds(3600)))
                 .expirationTime(Date.from(now.minusSeconds(1800))).build(), kid()));
-        expectRejectedEverywhere(foreign(claims().notBeforeTime(Date.from(now.plusSeconds(3600))).build(), kid()));
-        expectRejectedEverywhere(foreign(claims().issuer("someone-else").build(), kid()));
-        expectRejectedEverywhere(foreign(claims().audience("another-api").build(), kid()));
+        expectRejectedEverywhere(TestTokens.forge(claims().notBeforeTime(Date.from(now.plusSeconds(3600))).build(), kid()));
+        expectRejectedEverywhere(TestTokens.forge(claims().issuer("someone-else").build(), kid()));
+        expectRejectedEverywhere(TestTokens.forge(claims().audience("another-api").build(), kid()));
     }
 
     @Test
@@ -135,7 +128,7 @@ class TokenAttacksIT {
 
     private static void expectRejectedEverywhere(String token) throws Exception {
         for (var endpoint : protectedEndpoints.entrySet()) {
-            assertThat(status(endpoint.getValue(), token)).as("%s with %s", endpoint.getKey(),
+            assertThat(ProtectedEndpoints.status(endpoint.getValue(), token)).as("%s with %s", endpoint.getKey(),
                     token == null ? "no token" : "a forged token").isEqualTo(401);
         }
     }
@@ -150,29 +143,10 @@ class TokenAttacksIT {
         return SignedJWT.parse(user.token()).getHeader().getKeyID();
     }
 
-    private static String foreign(JWTClaimsSet claims, String kid) throws Exception {
-        ECKey key = TestTokens.generateKey();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(kid == null ? key.getKeyID() : kid)
-                .build(), claims);
-        jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
-        return jwt.serialize();
-    }
-
     private static ECKey publicKey(String kid) throws Exception {
-        HttpResponse<String> jwks = HTTP.send(HttpRequest.newBuilder(URI.create(local("auth-service")
-                + "/.well-known/jwks.json")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> jwks = HTTP.send(HttpRequest.newBuilder(URI.create(
+                ProtectedEndpoints.local(cluster, "auth-service") + "/.well-known/jwks.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
         return (ECKey) JWKSet.parse(jwks.body()).getKeyByKeyId(kid);
-    }
-
-    private static int status(String url, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static String local(String service) {
-        return "http://127.0.0.1:" + cluster.port(service);
     }
 }

@@ -117,6 +117,15 @@ public final class TestTokens implements AutoCloseable {
         return sign(key, claims);
     }
 
+    /**
+     * Signs claims with a fresh key that nobody trusts, naming {@code kid} in the header, or
+     * the fresh key's own random kid when it is null: a forged token.
+     */
+    public static String forge(JWTClaimsSet claims, String kid) {
+        ECKey key = generateKey();
+        return sign(kid == null ? key : new ECKey.Builder(key).keyID(kid).build(), claims);
+    }
+
     public static String sign(ECKey key, JWTClaimsSet claims) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
@@ -29,13 +30,19 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import org.springframework.web.server.ServerWebExchange;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.parley.chat.kit.problem.ProblemResponses;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every service is an OAuth2 resource server that validates tokens itself (no service
@@ -47,21 +54,44 @@ import reactor.core.publisher.Mono;
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
         "org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration",
-        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration" })
+        "org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration" },
+        afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @EnableConfigurationProperties(ChatSecurityProperties.class)
 @EnableWebFluxSecurity
 public class ChatSecurityAutoConfiguration {
 
     private static final String[] ALWAYS_PUBLIC = { "/actuator/health/**", "/actuator/prometheus", "/actuator/info" };
 
-    @Bean
-    @ConditionalOnMissingBean
-    ReactiveJwtDecoder jwtDecoder(ChatSecurityProperties properties) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
+    /**
+     * The decoder of a service that verifies against auth-service's JWKS over HTTP, with the
+     * keys read on a timer rather than per unknown kid ({@link JwksKeys}). A service with a
+     * decoder of its own (auth-service reads its key store) gets neither bean.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(ReactiveJwtDecoder.class)
+    static class JwksDecoder {
+
+        @Bean
+        JwksKeys jwksKeys(ChatSecurityProperties properties, ObjectProvider<WebClient.Builder> http,
+                          ObjectProvider<MeterRegistry> metrics) {
+            // without a registry of the service's, an empty composite: the counters count into nothing
+            return new JwksKeys(http.getIfAvailable(WebClient::builder).build(), properties.jwksUri(), properties.jwks(),
+                    metrics.getIfAvailable(CompositeMeterRegistry::new), Schedulers.parallel(), Ticker.systemTicker());
+        }
+
+        @Bean
+        ReactiveJwtDecoder jwtDecoder(JwksKeys keys, ChatSecurityProperties properties) {
+            return new CachingJwtDecoder(decoder(keys, properties), properties.clockSkew());
+        }
+    }
+
+    /** Verifies ES256 signatures with the keys {@code keys} holds, and applies {@link #tokenValidator}. */
+    static NimbusReactiveJwtDecoder decoder(JwksKeys keys, ChatSecurityProperties properties) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSource(keys::keysFor)
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 .build();
         decoder.setJwtValidator(tokenValidator(properties));
-        return new CachingJwtDecoder(decoder, properties.clockSkew());
+        return decoder;
     }
 
     /** The claim checks every service applies; auth-service reuses them for its own decoder. */
