@@ -49,14 +49,19 @@ final class Api {
 
     /** Creates an open-signup tenant as the test cluster's platform admin, as an operator would; returns its slug. */
     String newTenant(LocalCluster cluster) throws Exception {
-        LocalCluster.Credentials admin = cluster.platformAdmin()
-                .orElseThrow(() -> new IllegalStateException("this cluster has no platform admin"));
         String slug = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        expect(call("POST", "/api/v1/tenants", login(admin.tenant(), admin.username(), admin.password()),
+        expect(call("POST", "/api/v1/tenants", platformAdminToken(cluster),
                 Map.of("slug", slug, "name", "Tenant " + slug, "openSignup", true, "admin",
                         Map.of("username", "owner", "password", "pw-" + UUID.randomUUID(), "displayName", "Owner"))),
                 201);
         return slug;
+    }
+
+    /** An access token of the test cluster's platform admin, who is also an admin of the {@code default} tenant. */
+    String platformAdminToken(LocalCluster cluster) throws Exception {
+        LocalCluster.Credentials admin = cluster.platformAdmin()
+                .orElseThrow(() -> new IllegalStateException("this cluster has no platform admin"));
+        return login(admin.tenant(), admin.username(), admin.password());
     }
 
     private String login(String tenant, String username, String password) throws Exception {

@@ -85,7 +85,7 @@ public class AccountService {
                 .switchIfEmpty(Mono.error(UserNotFound::new))
                 .map(AccountService::toUser)
                 .flatMap(user -> disabled
-                        ? sessions.publishRevoked(user.tenantId(), user.id(), null).thenReturn(user)
+                        ? sessions.revoke(user.tenantId(), user.id(), null).thenReturn(user)
                         : Mono.just(user));
     }
 

@@ -9,6 +9,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import io.parley.chat.auth.token.SigningKeyService;
 import io.parley.chat.kit.security.ChatSecurityAutoConfiguration;
 import io.parley.chat.kit.security.ChatSecurityProperties;
+import io.parley.chat.kit.security.RevokedSessions;
 
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -17,15 +18,16 @@ class SecurityConfiguration {
      * Verifies tokens against this service's own keys rather than over HTTP to its own
      * JWKS: no request to itself at startup or per cache miss, and a key is trusted here
      * the moment it is loaded. The claim checks are the ones every service applies.
-     * The service-kit's JWKS-URI decoder backs off for this bean.
+     * The service-kit's JWKS-URI decoder backs off for this bean. Tokens of ended logins
+     * are refused as everywhere ({@link RevokedSessions}, reading this service's own list).
      */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(SigningKeyService keys, ChatSecurityProperties properties) {
+    ReactiveJwtDecoder jwtDecoder(SigningKeyService keys, ChatSecurityProperties properties, RevokedSessions revoked) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
                 .withJwkSource(jwt -> keys.verificationKeys(jwt.getHeader().getKeyID()))
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 .build();
         decoder.setJwtValidator(ChatSecurityAutoConfiguration.tokenValidator(properties));
-        return decoder;
+        return revoked.refusing(decoder);
     }
 }

@@ -12,6 +12,7 @@ import io.parley.chat.auth.account.persistence.UserRepository;
 import io.parley.chat.auth.tenant.TenantService;
 import io.parley.chat.auth.token.SigningKeyService;
 import io.parley.chat.auth.token.persistence.RefreshTokenRepository;
+import io.parley.chat.auth.token.persistence.RevocationRepository;
 import reactor.core.publisher.Mono;
 
 @Configuration(proxyBeanMethods = false)
@@ -28,10 +29,11 @@ class StartupConfiguration {
      */
     @Bean
     ApplicationRunner prepareStore(UserRepository users, RefreshTokenRepository refreshTokens, TenantService tenants,
-                                   LoginAttemptRepository loginAttempts,
+                                   LoginAttemptRepository loginAttempts, RevocationRepository revocations,
                                    SigningKeyService signingKeys, AccountService accounts, AuthProperties properties) {
         var admin = properties.platformAdmin();
-        return args -> Mono.when(users.createIndexes(), refreshTokens.createIndexes(), loginAttempts.createIndexes())
+        return args -> Mono.when(users.createIndexes(), refreshTokens.createIndexes(), loginAttempts.createIndexes(),
+                        revocations.createIndexes())
                 .then(tenants.seed(properties.tenants()))
                 .then(admin.enabled()
                         ? accounts.seedPlatformAdmin(admin.tenant(), admin.username(), admin.password())

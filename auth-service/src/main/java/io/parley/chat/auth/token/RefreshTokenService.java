@@ -93,7 +93,7 @@ public class RefreshTokenService {
 
     /** Every revocation of a login ends its live sockets too (the edges close them on {@code SessionRevoked}). */
     private Mono<Void> revoke(String familyId, String userId, String tenantId) {
-        return tokens.revokeFamily(familyId).then(sessions.publishRevoked(tenantId, userId, familyId));
+        return tokens.revokeFamily(familyId).then(sessions.revoke(tenantId, userId, familyId));
     }
 
     private Mono<RefreshGrant> rejectAndRevokeIfReused(String hash) {

@@ -32,6 +32,7 @@ import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
+import io.parley.chat.kit.security.RevokedSessions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.websocket.WebsocketInbound;
@@ -88,7 +89,7 @@ class ChatSocketHandler {
     private final ReactiveJwtDecoder tokens;
     private final PresenceWatchers watchers;
     private final ActivityIndex activity;
-    private final RevokedLogins revokedLogins;
+    private final RevokedSessions revokedSessions;
     private final EdgeDrain drain;
     private final AtomicInteger open = new AtomicInteger();
     private final Timer sendDuration;
@@ -99,7 +100,7 @@ class ChatSocketHandler {
     ChatSocketHandler(EdgeProperties properties, MessageClient messages, PresenceClient presence, FeedRegistry feeds,
                       FrameEncoder encoder, JsonMapper json, MeterRegistry metrics, SessionRegistry sessions,
                       ReactiveJwtDecoder tokens, PresenceWatchers watchers, ActivityIndex activity,
-                      RevokedLogins revokedLogins, EdgeDrain drain) {
+                      RevokedSessions revokedSessions, EdgeDrain drain) {
         this.properties = properties;
         this.messages = messages;
         this.presence = presence;
@@ -111,7 +112,7 @@ class ChatSocketHandler {
         this.tokens = tokens;
         this.watchers = watchers;
         this.activity = activity;
-        this.revokedLogins = revokedLogins;
+        this.revokedSessions = revokedSessions;
         this.drain = drain;
         Gauge.builder("chat.ws.connections", open, AtomicInteger::get).description("Open WebSocket sessions")
                 .register(metrics);
@@ -127,7 +128,7 @@ class ChatSocketHandler {
 
     /** Serves one socket whose handshake carried {@code jwt}, until it closes. */
     Mono<Void> serve(WebsocketInbound in, WebsocketOutbound out, Jwt jwt) {
-        if (revokedLogins.isRevoked(jwt)) {
+        if (revokedSessions.isRevoked(jwt)) {
             return out.sendClose(CloseCodes.TOKEN_INVALID, SIGNED_OUT);
         }
         ChatPrincipal principal = ChatPrincipal.from(jwt);
@@ -335,7 +336,7 @@ class ChatSocketHandler {
         return tokens.decode(token.asString())
                 .filter(jwt -> current.userId().equals(jwt.getSubject())
                         && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM))
-                        && !revokedLogins.isRevoked(jwt))
+                        && !revokedSessions.isRevoked(jwt))
                 .doOnNext(jwt -> {
                     client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));

@@ -8,13 +8,18 @@ import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.security.RevokedSessions;
 
 /**
- * Closes the sockets of a login that ended ({@code SessionRevoked} from auth-service, on
- * logout, refresh-token reuse or a disabled account) with 4001, as an expired token would:
- * the sockets whose token names that login in its {@code sid}, or every socket of the user
- * when the event names none. Each edge reads the topic in a group of its own, since each
- * holds its own sockets. The login is remembered ({@link RevokedLogins}), so that its
+ * Closes the sockets of a login that ended (on logout, refresh-token reuse or a disabled
+ * account) with 4001, as an expired token would: the sockets whose token names that login
+ * in its {@code sid}, or every socket of the user when the revocation names none.
+ *
+ * <p>The edge learns of a revocation from two sources, through {@link RevokedSessions}:
+ * {@code SessionRevoked} on Kafka, read here in a group of its own since each edge holds
+ * its own sockets, and auth-service's stored list, read every few seconds (so a socket is
+ * closed even when the event was lost, and an edge that starts later knows the login
+ * ended). Whichever comes first closes the sockets; the login stays remembered, so its
  * still-unexpired access token cannot open a socket again.
  */
 @Component
@@ -22,12 +27,13 @@ class SessionEventListener {
 
     private final SessionRegistry sessions;
     private final EventReader events;
-    private final RevokedLogins revoked;
+    private final RevokedSessions revoked;
 
-    SessionEventListener(SessionRegistry sessions, EventReader events, RevokedLogins revoked) {
+    SessionEventListener(SessionRegistry sessions, EventReader events, RevokedSessions revoked) {
         this.sessions = sessions;
         this.events = events;
         this.revoked = revoked;
+        revoked.onRevoked(this::closeSockets);
     }
 
     @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}")
@@ -37,7 +43,10 @@ class SessionEventListener {
                 || event.userId() == null) {
             return;
         }
-        revoked.revoke(event);
+        revoked.add(event);
+    }
+
+    private void closeSockets(SessionEvent event) {
         for (ClientSession session : sessions.of(event.tenantId(), event.userId())) {
             if (event.sessionId() == null || event.sessionId().equals(session.loginId())) {
                 session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.SIGNED_OUT);

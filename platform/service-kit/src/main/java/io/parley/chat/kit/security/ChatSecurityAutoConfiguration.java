@@ -80,9 +80,22 @@ public class ChatSecurityAutoConfiguration {
         }
 
         @Bean
-        ReactiveJwtDecoder jwtDecoder(JwksKeys keys, ChatSecurityProperties properties) {
-            return new CachingJwtDecoder(decoder(keys, properties), properties.clockSkew());
+        ReactiveJwtDecoder jwtDecoder(JwksKeys keys, ChatSecurityProperties properties, RevokedSessions revoked) {
+            return revoked.refusing(new CachingJwtDecoder(decoder(keys, properties), properties.clockSkew()));
         }
+    }
+
+    /** The logins that ended, for the decoder to refuse their tokens; auth-service's decoder uses it too. */
+    @Bean
+    @ConditionalOnMissingBean
+    RevokedSessions revokedSessions(ChatSecurityProperties properties, ObjectProvider<WebClient.Builder> http,
+                                    ObjectProvider<MeterRegistry> metrics) {
+        ChatSecurityProperties.Revocations revocations = properties.revocations();
+        // a full page of the list is larger than the services' 64 KB default for a body held in memory
+        WebClient client = http.getIfAvailable(WebClient::builder)
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(RevokedSessions.MAX_PAGE_BYTES)).build();
+        return new RevokedSessions(client, revocations.uri(),
+                revocations.pollEvery(), revocations.remember(), metrics.getIfAvailable(CompositeMeterRegistry::new));
     }
 
     /** Verifies ES256 signatures with the keys {@code keys} holds, and applies {@link #tokenValidator}. */

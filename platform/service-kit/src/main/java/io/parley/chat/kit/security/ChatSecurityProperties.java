@@ -20,6 +20,7 @@ import jakarta.validation.constraints.NotNull;
  *
  * @param jwksUri     where auth-service publishes its public keys
  * @param jwks        how often those keys are read again, see {@link JwksKeys}
+ * @param revocations where and how often the logins that ended are read, see {@link RevokedSessions}
  * @param issuer      the {@code iss} every token must carry
  * @param audience    the {@code aud} every token must include
  * @param clockSkew   tolerated clock difference for {@code exp} and {@code nbf}
@@ -30,10 +31,23 @@ import jakarta.validation.constraints.NotNull;
 public record ChatSecurityProperties(
         @NotNull @DefaultValue("http://localhost:8081/.well-known/jwks.json") URI jwksUri,
         @Valid @NotNull @DefaultValue Jwks jwks,
+        @Valid @NotNull @DefaultValue Revocations revocations,
         @NotBlank @DefaultValue("parley") String issuer,
         @NotBlank @DefaultValue("parley-chat") String audience,
         @NotNull @DefaultValue("30s") Duration clockSkew,
         @DefaultValue({}) List<String> publicPaths) {
+
+    /**
+     * @param uri       auth-service's list of ended logins ({@code /internal/v1/revocations}); unset, only
+     *                  {@code SessionRevoked} events count (a service that consumes them)
+     * @param pollEvery how often the list is read: a revocation takes effect within this (and one read)
+     * @param remember  how long a revocation is kept; must exceed the access-token lifetime
+     */
+    public record Revocations(
+            URI uri,
+            @NotNull @DurationMin(seconds = 1) @DefaultValue("2s") Duration pollEvery,
+            @NotNull @DurationMin(minutes = 1) @DefaultValue("30m") Duration remember) {
+    }
 
     /**
      * @param refreshEvery  how often the JWKS is read again; a key auth-service stopped

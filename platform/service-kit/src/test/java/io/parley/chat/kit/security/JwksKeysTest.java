@@ -93,7 +93,8 @@ class JwksKeysTest {
         server.start();
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json");
         keys = new JwksKeys(WebClient.create(), uri, SETTINGS, metrics, time, () -> time.now(TimeUnit.NANOSECONDS));
-        ChatSecurityProperties properties = new ChatSecurityProperties(uri, SETTINGS, TestTokens.ISSUER,
+        ChatSecurityProperties properties = new ChatSecurityProperties(uri, SETTINGS,
+                new ChatSecurityProperties.Revocations(null, Duration.ofSeconds(2), Duration.ofMinutes(30)), TestTokens.ISSUER,
                 TestTokens.AUDIENCE, Duration.ofSeconds(30), List.of());
         decoder = new CachingJwtDecoder(ChatSecurityAutoConfiguration.decoder(keys, properties), properties.clockSkew(),
                 () -> time.now(TimeUnit.NANOSECONDS));
