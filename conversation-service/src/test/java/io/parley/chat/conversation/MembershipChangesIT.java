@@ -176,7 +176,12 @@ class MembershipChangesIT extends RunningService {
         return consumer;
     }
 
-    private List<ConversationEvent> awaitEvents(KafkaConsumer<String, String> consumer, String key, int count) {
+    List<ConversationEvent> awaitEvents(KafkaConsumer<String, String> consumer, String key, int count) {
+        return awaitEvents(json, consumer, key, count);
+    }
+
+    static List<ConversationEvent> awaitEvents(JsonMapper json, KafkaConsumer<String, String> consumer, String key,
+                                               int count) {
         List<ConversationEvent> events = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (events.size() < count && System.nanoTime() < deadline) {

@@ -1,9 +1,11 @@
 package io.parley.chat.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,6 +17,7 @@ import io.parley.chat.testkit.ChatSocket;
 import io.parley.chat.testkit.ChatSocket.Auth;
 import io.parley.chat.testkit.TestInfrastructure;
 import io.parley.chat.testkit.TestTokens;
+import tools.jackson.databind.JsonNode;
 
 /** A login that ends closes its sockets with 4001: those of that login, or all of the user's when none is named. */
 class EdgeSessionsIT extends StandInEdge {
@@ -78,17 +81,15 @@ class EdgeSessionsIT extends StandInEdge {
             revoke(tenant, alice, "ended");
             assertThat(first.awaitClose(WAIT)).isEqualTo(4001);
         }
-        try (ChatSocket again = connect(alice, tenant, "ended", before)) {
-            assertThat(again.awaitClose(WAIT)).isEqualTo(4001);
-        }
+        // the token decoder refuses an ended login's token at the handshake, as it refuses it on REST
+        assertThatThrownBy(() -> connect(alice, tenant, "ended", before)).hasStackTraceContaining("401");
         try (ChatSocket otherLogin = connect(alice, tenant, "still-on", before)) {
             assertUp(otherLogin);
             revoke(tenant, alice, null);
             assertThat(otherLogin.awaitClose(WAIT)).isEqualTo(4001);
         }
-        try (ChatSocket issuedBefore = connect(alice, tenant, "another", before)) {
-            assertThat(issuedBefore.awaitClose(WAIT)).as("every session up to the revocation").isEqualTo(4001);
-        }
+        assertThatThrownBy(() -> connect(alice, tenant, "another", before)).as("every session up to the revocation")
+                .hasStackTraceContaining("401");
         try (ChatSocket signedInAgain = connect(alice, tenant, "new", Instant.now().plusSeconds(2))) {
             assertUp(signedInAgain);
         }
@@ -112,6 +113,33 @@ class EdgeSessionsIT extends StandInEdge {
 
             revoke(tenant, alice, "new-login");
             assertThat(socket.awaitClose(WAIT)).isEqualTo(4001);
+        }
+    }
+
+    @Test
+    void anAuthRefreshEndsTheSubscriptionsOfConversationsTheUserWasRemovedFromMeanwhile() throws Exception {
+        String user = "u-" + UUID.randomUUID();
+        String kept = "c-" + UUID.randomUUID();
+        String left = "c-" + UUID.randomUUID();
+        try (ChatSocket socket = ChatSocket.connect("ws://localhost:" + port + "/ws", TestInfrastructure.tokens().mint(user, "t1"), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            for (String conversation : List.of(kept, left)) {
+                socket.send(Map.of("type", "subscribe", "id", conversation, "conversationId", conversation, "afterSeq", 0));
+                assertThat(socket.await(f -> conversation.equals(f.path("id").asString()), WAIT).path("type").asString())
+                        .isEqualTo("subscribed");
+            }
+            // the removal's event never reached this edge; message-service knows
+            UPSTREAM.removeMember(user, left);
+
+            socket.send(Map.of("type", "auth.refresh", "id", "r1", "token", TestInfrastructure.tokens().mint(user, "t1")));
+
+            JsonNode told = socket.await(f -> "conversation".equals(f.path("type").asString()), WAIT);
+            assertThat(told.path("conversationId").asString()).isEqualTo(left);
+            assertThat(told.path("event").asString()).isEqualTo("member.removed");
+            socket.send(Map.of("type", "unsubscribe", "id", "u1", "conversationId", kept));
+            socket.await(f -> "u1".equals(f.path("id").asString()), WAIT);
+            assertThat(socket.received()).filteredOn(f -> "conversation".equals(f.path("type").asString()))
+                    .extracting(f -> f.path("conversationId").asString()).containsExactly(left);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ final class UpstreamStandIn implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, String> statuses = new ConcurrentHashMap<>();
     private final Map<String, List<String>> conversationsByUser = new ConcurrentHashMap<>();
+    private final Set<String> removed = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Call> onTyping = call -> { };
     private volatile boolean batchHeartbeats = true;
     private volatile Consumer<Call> onRead = call -> { };
@@ -61,6 +63,11 @@ final class UpstreamStandIn implements AutoCloseable {
 
     List<Call> calls() {
         return new ArrayList<>(calls);
+    }
+
+    /** From now on message-service answers as if {@code userId} was no longer a member of the conversation. */
+    void removeMember(String userId, String conversationId) {
+        removed.add(userId + "/" + conversationId);
     }
 
     void status(String userId, String status) {
@@ -124,6 +131,9 @@ final class UpstreamStandIn implements AutoCloseable {
                     answer.add(Map.of("userId", user, "status", status, "lastSeenAt", "2026-01-02T03:04:05Z"));
                 }
                 respond(exchange, 200, JSON.writeValueAsBytes(answer));
+            } else if (path.matches("/(api|internal)/v1/conversations/[^/]+/messages")
+                    && removed.contains(call.userId() + "/" + path.split("/")[4])) {
+                respond(exchange, 404, problem(404, "No conversation that you are a member of."));
             } else if (path.matches("/api/v1/conversations/[^/]+/messages")) {
                 String conversationId = path.split("/")[4];
                 respond(exchange, 200, JSON.writeValueAsBytes(

@@ -6,12 +6,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import jakarta.validation.constraints.NotNull;
 
 /**
  * @param publishTimeout how long a request waits for Kafka to take an event before it answers anyway
+ *                       (the event stays in the outbox and the sweeper publishes it)
+ * @param sweepInterval  how often the outbox is read for events older than the publish timeout
  */
 @Validated
 @ConfigurationProperties("chat.conversation")
-public record ConversationProperties(@NotNull @DefaultValue("5s") Duration publishTimeout) {
+public record ConversationProperties(@NotNull @DefaultValue("5s") Duration publishTimeout,
+                                     @NotNull @DurationMin(millis = 100) @DefaultValue("2s") Duration sweepInterval) {
 }

@@ -1,6 +1,7 @@
 package io.parley.chat.conversation.messaging;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,6 +16,8 @@ import io.parley.chat.conversation.Conversation;
 import io.parley.chat.conversation.Member;
 import io.parley.chat.conversation.Role;
 import io.parley.chat.conversation.config.ConversationProperties;
+import io.parley.chat.conversation.persistence.OutboxEntry;
+import io.parley.chat.conversation.persistence.OutboxRepository;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,9 +26,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Publishes conversation changes to {@value Topics#CONVERSATIONS}, keyed by conversation id
  * so that one conversation's events stay in order in one partition.
  *
- * <p>Publishing is best effort for now: the change is already stored, so a failed or slow
- * send is logged and the request still succeeds. Consumers that miss an event (message-service's
- * membership cache) fall back to asking this service. An outbox will make delivery certain.
+ * <p>At least once: each event is stored in the outbox right after its change, then
+ * published at once and removed when Kafka acknowledged it. One that Kafka did not take
+ * (down, slow past {@code publish-timeout}, or this replica died in between) stays, and
+ * {@link OutboxSweeper} publishes it. An event never overtakes an older one of its
+ * conversation that is still waiting: it is then left to the sweeper, which publishes in
+ * the order they were stored (a removal and a re-add must reach the edges in that order).
+ * The request succeeds once the event is stored, whatever Kafka does.
  */
 @Component
 public class ConversationEventPublisher {
@@ -35,12 +42,14 @@ public class ConversationEventPublisher {
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper json;
     private final ConversationProperties properties;
+    private final OutboxRepository outbox;
 
     public ConversationEventPublisher(KafkaTemplate<String, String> kafka, JsonMapper json,
-                                      ConversationProperties properties) {
+                                      ConversationProperties properties, OutboxRepository outbox) {
         this.kafka = kafka;
         this.json = json;
         this.properties = properties;
+        this.outbox = outbox;
     }
 
     public Mono<Void> publishCreated(Conversation conversation, List<Member> members) {
@@ -75,14 +84,25 @@ public class ConversationEventPublisher {
     }
 
     private Mono<Void> send(ConversationEvent event) {
-        String value = json.writeValueAsString(event);
+        OutboxEntry entry = new OutboxEntry(event.eventId(), event.conversationId(), json.writeValueAsString(event),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        return outbox.insert(entry)
+                .flatMap(outbox::hasOlder)
+                .flatMap(behind -> behind ? Mono.empty() : publish(entry)
+                        .onErrorResume(e -> {
+                            log.warn("Publishing {} for conversation {} failed ({}); the outbox sweeper retries",
+                                    event.type(), event.conversationId(), e.toString());
+                            return Mono.empty();
+                        }))
+                .then();
+    }
+
+    /** Publishes one stored entry and, once Kafka acknowledged it, removes it from the outbox. */
+    Mono<Void> publish(OutboxEntry entry) {
         // send() can block for max.block.ms while it fetches metadata: keep it off the event loop
-        return Mono.fromFuture(() -> kafka.send(Topics.CONVERSATIONS, event.conversationId(), value), true)
+        return Mono.fromFuture(() -> kafka.send(Topics.CONVERSATIONS, entry.conversationId(), entry.value()), true)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(properties.publishTimeout())
-                .doOnError(e -> log.warn("Publishing {} for conversation {} failed: {}", event.type(),
-                        event.conversationId(), e.toString()))
-                .onErrorComplete()
-                .then();
+                .then(outbox.delete(entry.id()));
     }
 }

@@ -24,16 +24,19 @@ class MongoIndexes implements InitializingBean {
 
     private final ConversationRepository conversations;
     private final MemberRepository members;
+    private final OutboxRepository outbox;
 
-    MongoIndexes(ConversationRepository conversations, MemberRepository members) {
+    MongoIndexes(ConversationRepository conversations, MemberRepository members, OutboxRepository outbox) {
         this.conversations = conversations;
         this.members = members;
+        this.outbox = outbox;
     }
 
     @Override
     public void afterPropertiesSet() {
         conversations.createIndexes()
                 .then(members.createIndexes())
+                .then(outbox.createIndexes())
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(5))
                         .filter(DataAccessResourceFailureException.class::isInstance)
                         .doBeforeRetry(signal -> log.warn("Creating Mongo indexes failed ({}); retrying",

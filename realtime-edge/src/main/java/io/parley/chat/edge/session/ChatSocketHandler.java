@@ -340,6 +340,7 @@ class ChatSocketHandler {
                 .doOnNext(jwt -> {
                     client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));
+                    recheckMemberships(client);
                 })
                 .switchIfEmpty(Mono.defer(() -> client.close(CloseCodes.TOKEN_INVALID,
                         "token is for another user or a login that ended")
@@ -347,6 +348,33 @@ class ChatSocketHandler {
                 .onErrorResume(e -> client.close(CloseCodes.TOKEN_INVALID, "token rejected").then(Mono.empty()))
                 .then();
     }
+
+    /**
+     * Asks again, as the user, whether each subscribed conversation still has them: a removal
+     * whose event this edge never got (a lost or late {@code MemberRemoved}) ends the
+     * subscription here, with the {@code conversation} frame the event would have sent. Runs
+     * beside the socket's frames, a few conversations at a time; a check that cannot be
+     * answered keeps the subscription (the next refresh asks again).
+     */
+    private void recheckMemberships(ClientSession client) {
+        String token = client.principal().token();
+        Flux.fromIterable(List.copyOf(client.subscriptions().values()))
+                .flatMap(subscription -> messages.headSeq(token, subscription.conversationId())
+                        .then(Mono.<Subscription>empty())
+                        .onErrorResume(e -> e instanceof UpstreamRefusal refusal
+                                && refusal.code() == ErrorCode.NOT_FOUND ? Mono.just(subscription) : Mono.empty()),
+                        MEMBERSHIP_RECHECKS)
+                .subscribe(removed -> {
+                    if (client.subscriptions().remove(removed.conversationId(), removed)) {
+                        feeds.detach(removed);
+                        client.send(encoder.encode(new ServerFrames.Conversation(removed.conversationId(),
+                                "member.removed", List.of(client.principal().userId()))));
+                    }
+                });
+    }
+
+    /** Membership checks in flight at once for one socket's {@code auth.refresh}. */
+    private static final int MEMBERSHIP_RECHECKS = 4;
 
     private Mono<Void> unsubscribe(ClientSession client, String id, JsonNode frame) {
         String conversationId = field(frame, "conversationId");

@@ -21,7 +21,10 @@ class ChatSecurityAutoConfigurationTest {
     void verifiesWithTimedJwksKeysAndTheirDefaults() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(JwksKeys.class);
-            assertThat(context.getBean(ReactiveJwtDecoder.class)).isInstanceOf(CachingJwtDecoder.class);
+            // CachingJwtDecoder inside the refusal of ended logins
+            assertThat(context).hasSingleBean(ReactiveJwtDecoder.class).hasSingleBean(RevokedSessions.class);
+            assertThat(context.getBean(ChatSecurityProperties.class).revocations())
+                    .isEqualTo(new ChatSecurityProperties.Revocations(null, Duration.ofSeconds(2), Duration.ofMinutes(30)));
             assertThat(context.getBean(ChatSecurityProperties.class).jwks())
                     .isEqualTo(new ChatSecurityProperties.Jwks(Duration.ofMinutes(5), Duration.ofSeconds(30),
                             Duration.ofHours(1)));
