@@ -22,7 +22,8 @@ import reactor.core.publisher.Mono;
  * between insert and publish). Entries go out in (conversation, seq) order, one at a
  * time, and a failure stops the round so that a later seq never overtakes an earlier
  * one of the same conversation. It reads the log when {@link SweepCadence} says so: often
- * after a failure here, rarely otherwise; the backlog gauge is as fresh as the last read.
+ * after a failure here, rarely otherwise; the backlog gauge is as fresh as the last read, less what was
+ * published since.
  */
 @Component
 class OutboxSweeper {
@@ -88,6 +89,12 @@ class OutboxSweeper {
                 .block();
         if (published != null && published > 0) {
             log.info("Outbox sweep published {} message(s)", published);
+            // What this round published is no longer behind: keep the gauge honest without
+            // another read. If anything is left (too fresh for the grace, or past the batch),
+            // read again next round rather than at the next full sweep.
+            if (backlog.updateAndGet(left -> Math.max(0, left - published)) > 0) {
+                cadence.suspect();
+            }
         }
     }
 }
