@@ -1,21 +1,19 @@
 package io.parley.chat.presence;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.parley.chat.kit.lifecycle.PeriodicTask;
 import io.parley.chat.presence.config.PresenceProperties;
 import io.parley.chat.presence.messaging.PresenceEventPublisher;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -40,27 +38,30 @@ import reactor.core.publisher.Mono;
  * {@code at} per user still end up with the right status.
  */
 @Component
-class ExpirySweeper implements SmartLifecycle {
+class ExpirySweeper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(ExpirySweeper.class);
 
     private final PresenceStore store;
     private final PresenceEventPublisher publisher;
-    private final Duration interval;
     private final FailureLog failures;
     private final AtomicLong onlineUsers = new AtomicLong();
     private final Clock clock = Clock.systemUTC();
-    private volatile Disposable running;
 
     ExpirySweeper(PresenceStore store, PresenceEventPublisher publisher, PresenceProperties properties,
                   MeterRegistry metrics) {
+        super(properties.sweepInterval(), properties.sweepInterval());
         this.store = store;
         this.publisher = publisher;
-        this.interval = properties.sweepInterval();
         this.failures = new FailureLog(log, properties.failureLogInterval());
         Gauge.builder("chat.presence.online.users", onlineUsers, AtomicLong::get)
                 .description("Users announced online, over all tenants, as of the last sweep")
                 .register(metrics);
+    }
+
+    @Override
+    protected Mono<Void> round() {
+        return sweep();
     }
 
     /** One sweep; the announcements of its lapses are sent before it completes. */
@@ -75,28 +76,5 @@ class ExpirySweeper implements SmartLifecycle {
                     failures.warn("Sweeping lapsed sessions", e);
                     return Mono.empty();
                 });
-    }
-
-    @Override
-    public void start() {
-        // a slow sweep delays the next tick instead of overlapping it
-        running = Flux.interval(interval, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep(), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable current = running;
-        if (current != null) {
-            current.dispose();
-        }
-        running = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running != null;
     }
 }

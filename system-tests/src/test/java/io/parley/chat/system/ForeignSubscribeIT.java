@@ -28,7 +28,6 @@ class ForeignSubscribeIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int SUBSCRIBES = 150;
-    private static final int MAX_BODY_CODE_POINTS = 4_000;
     private static final Set<String> CONVERSATION_FRAMES = Set.of("message", "typing", "read", "conversation",
             "activity", "subscribed");
 
@@ -41,7 +40,7 @@ class ForeignSubscribeIT {
         Api.User carol = api.newUser("carol");
         Api.User mallory = api.newUser("mallory", api.newTenant(cluster));
         String conversation = api.createGroup(alice, List.of(bob.id()));
-        String body = "m".repeat(MAX_BODY_CODE_POINTS);
+        String body = "m".repeat(Api.MAX_BODY);
 
         try (ChatSocket aliceSocket = ChatSocket.connect(cluster.gatewayWebSocketUrl(), alice.token(), Auth.HEADER);
              ChatSocket bobSocket = ChatSocket.connect(cluster.gatewayWebSocketUrl(), bob.token(), Auth.HEADER);

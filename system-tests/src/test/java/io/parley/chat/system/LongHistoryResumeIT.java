@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 class LongHistoryResumeIT extends RunningCluster {
 
     /** message-service's longest body, in code points. */
-    static final int MAX_BODY = 4000;
+    static final int MAX_BODY = Api.MAX_BODY;
     private static final int MISSED = Integer.getInteger("parley.resume.missed", 10_000);
     private static final int SENDERS = 10;
     private static final int LIVE = 50;

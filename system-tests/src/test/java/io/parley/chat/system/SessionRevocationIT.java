@@ -37,7 +37,7 @@ class SessionRevocationIT extends RunningCluster {
             staying.awaitOpen(WAIT);
             rest(laptop, 200);
 
-            try (PausedKafka paused = PausedKafka.pause()) {
+            try (PausedKafka paused = PausedKafka.pause(cluster)) {
                 Api.expect(api.call("POST", "/api/v1/auth/logout", null,
                         Map.of("refreshToken", laptop.path("refreshToken").asString())), 204);
                 long loggedOut = System.nanoTime();
@@ -71,7 +71,7 @@ class SessionRevocationIT extends RunningCluster {
             first.awaitOpen(WAIT);
             second.awaitOpen(WAIT);
 
-            try (PausedKafka paused = PausedKafka.pause()) {
+            try (PausedKafka paused = PausedKafka.pause(cluster)) {
                 Api.expect(api.call("PATCH", "/api/v1/users/" + user.id, admin, Map.of("disabled", true)), 200);
 
                 assertThat(first.awaitClose(WAIT)).isEqualTo(4001);
@@ -111,26 +111,6 @@ class SessionRevocationIT extends RunningCluster {
                     Map.of("tenant", "default", "username", username, "password", password));
             Api.expect(login, 200);
             return login.body();
-        }
-    }
-
-    /** The embedded broker stopped with SIGSTOP (it neither answers nor closes connections), resumed on close. */
-    private record PausedKafka(long pid) implements AutoCloseable {
-
-        static PausedKafka pause() throws Exception {
-            PausedKafka paused = new PausedKafka(cluster.pids().get("kafka"));
-            paused.signal("-STOP");
-            return paused;
-        }
-
-        @Override
-        public void close() throws Exception {
-            signal("-CONT");
-        }
-
-        private void signal(String signal) throws Exception {
-            int exit = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start().waitFor();
-            assertThat(exit).as("kill %s %d", signal, pid).isZero();
         }
     }
 }

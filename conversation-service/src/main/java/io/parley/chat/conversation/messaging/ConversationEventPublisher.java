@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * so that one conversation's events stay in order in one partition.
  *
  * <p>At least once: each event is stored in the outbox right after its change, then
- * published at once and removed when Kafka acknowledged it. One that Kafka did not take
+ * published at once and marked published when Kafka acknowledged it (it stays listed a
+ * while for the replicas that read recent events from here, see
+ * {@code ConversationEventsController}). One that Kafka did not take
  * (down, slow past {@code publish-timeout}, or this replica died in between) stays, and
  * {@link OutboxSweeper} publishes it. An event never overtakes an older one of its
  * conversation that is still waiting: it is then left to the sweeper, which publishes in
@@ -85,7 +87,7 @@ public class ConversationEventPublisher {
 
     private Mono<Void> send(ConversationEvent event) {
         OutboxEntry entry = new OutboxEntry(event.eventId(), event.conversationId(), json.writeValueAsString(event),
-                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), null);
         return outbox.insert(entry)
                 .flatMap(outbox::hasOlder)
                 .flatMap(behind -> behind ? Mono.empty() : publish(entry)
@@ -97,12 +99,12 @@ public class ConversationEventPublisher {
                 .then();
     }
 
-    /** Publishes one stored entry and, once Kafka acknowledged it, removes it from the outbox. */
+    /** Publishes one stored entry and, once Kafka acknowledged it, marks it published. */
     Mono<Void> publish(OutboxEntry entry) {
         // send() can block for max.block.ms while it fetches metadata: keep it off the event loop
         return Mono.fromFuture(() -> kafka.send(Topics.CONVERSATIONS, entry.conversationId(), entry.value()), true)
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(properties.publishTimeout())
-                .then(outbox.delete(entry.id()));
+                .then(Mono.defer(() -> outbox.markPublished(entry.id(), Instant.now())));
     }
 }

@@ -5,14 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.chat.conversation.config.ConversationProperties;
 import io.parley.chat.conversation.persistence.OutboxRepository;
-import reactor.core.Disposable;
+import io.parley.chat.kit.lifecycle.PeriodicTask;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -24,10 +23,11 @@ import reactor.core.publisher.Mono;
  * overtakes an older one of its conversation. Every replica sweeps: two may publish the
  * same entry, which is harmless (at least once; consumers treat events as facts to apply
  * again). So an event reaches Kafka at most {@code publish-timeout} plus
- * {@code sweep-interval} after Kafka is reachable again.
+ * {@code sweep-interval} after Kafka is reachable again. Each round also drops the entries
+ * published more than {@code keep-published} ago.
  */
 @Component
-class OutboxSweeper implements SmartLifecycle {
+class OutboxSweeper extends PeriodicTask {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxSweeper.class);
     static final int BATCH = 200;
@@ -36,16 +36,21 @@ class OutboxSweeper implements SmartLifecycle {
     private final ConversationEventPublisher publisher;
     private final ConversationProperties properties;
     private final AtomicLong backlog = new AtomicLong();
-    private volatile Disposable sweeping;
 
     OutboxSweeper(OutboxRepository outbox, ConversationEventPublisher publisher, ConversationProperties properties,
                   MeterRegistry metrics) {
+        super(properties.sweepInterval(), properties.sweepInterval());
         this.outbox = outbox;
         this.publisher = publisher;
         this.properties = properties;
         Gauge.builder("chat.conversation.outbox.unpublished", backlog, AtomicLong::get)
                 .description("Stored conversation events not yet acknowledged by Kafka (as of the last sweep)")
                 .register(metrics);
+    }
+
+    @Override
+    protected Mono<Void> round() {
+        return sweep();
     }
 
     /** One round: the oldest waiting entries, published in order until one fails. */
@@ -65,32 +70,11 @@ class OutboxSweeper implements SmartLifecycle {
                             return Mono.empty();
                         }))
                 .then(outbox.count().doOnNext(backlog::set))
+                .then(Mono.defer(() -> outbox.forgetPublishedBefore(Instant.now().minus(properties.keepPublished()))))
                 .then()
                 .onErrorResume(e -> {
                     log.warn("Reading the outbox failed ({}); retrying in {}", e.toString(), properties.sweepInterval());
                     return Mono.empty();
                 });
-    }
-
-    @Override
-    public void start() {
-        sweeping = Flux.interval(properties.sweepInterval())
-                .onBackpressureDrop()
-                .concatMap(tick -> sweep(), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = sweeping;
-        sweeping = null;
-        if (running != null) {
-            running.dispose();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return sweeping != null;
     }
 }

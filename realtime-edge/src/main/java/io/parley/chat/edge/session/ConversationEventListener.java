@@ -13,12 +13,17 @@ import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.membership.ConversationEvents;
 
 /**
  * Applies membership changes to live sockets: a removed member's subscription ends at
  * once (it stops receiving before any cache anywhere expires) and its sockets are told;
  * the conversation's other subscribers get a {@code conversation} frame for every change.
- * Each edge reads the topic in a group of its own, since each holds its own sockets.
+ * Each edge reads the topic in a group of its own, since each holds its own sockets, and
+ * hands what it reads to service-kit's {@link ConversationEvents}, which also reads
+ * conversation-service's stored list of recent events: so a removal ends the
+ * subscription within that list's poll interval even when Kafka lost or delayed it, and
+ * each event is applied once whichever source brings it first.
  */
 @Component
 class ConversationEventListener {
@@ -29,21 +34,26 @@ class ConversationEventListener {
     private final EventReader events;
     private final ActivityIndex activity;
 
+    private final ConversationEvents conversationEvents;
+
     ConversationEventListener(SessionRegistry sessions, FeedRegistry feeds, FrameEncoder encoder, EventReader events,
-                              ActivityIndex activity) {
+                              ActivityIndex activity, ConversationEvents conversationEvents) {
         this.sessions = sessions;
         this.activity = activity;
         this.feeds = feeds;
         this.encoder = encoder;
         this.events = events;
+        this.conversationEvents = conversationEvents;
+        conversationEvents.onEvent(this::apply);
     }
 
     @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "realtime-edge-${random.uuid}")
     void onRecord(ConsumerRecord<String, String> record) {
-        ConversationEvent event = events.read(record, ConversationEvent.class).orElse(null);
-        if (event == null || event.type() == null || event.conversationId() == null || event.tenantId() == null) {
-            return;
-        }
+        events.read(record, ConversationEvent.class).ifPresent(conversationEvents::accept);
+    }
+
+    /** One event, the first time this edge learns of it (ConversationEvents checked its fields). */
+    private void apply(ConversationEvent event) {
         List<String> users = event.userIds() == null ? List.of() : event.userIds();
         switch (event.type()) {
             case ConversationCreated, MemberAdded -> activity.membersAdded(event.tenantId(), event.conversationId(), users);

@@ -17,10 +17,12 @@ import io.parley.chat.kit.events.EventReaderAutoConfiguration;
 
 /**
  * A {@link MembershipClient} for every service that sets
- * {@code chat.membership.conversation-service-url}, and, where the service consumes Kafka,
- * the listener that drops cached answers when a member is removed.
+ * {@code chat.membership.conversation-service-url}, whose cached answers are dropped when a
+ * member is removed or a role changes: by the events of {@link ConversationEvents} (set
+ * {@code chat.conversation-events.uri}: conversation-service's stored list, and the topic
+ * where the service consumes Kafka), or from the topic alone without it.
  */
-@AutoConfiguration(after = EventReaderAutoConfiguration.class,
+@AutoConfiguration(after = {EventReaderAutoConfiguration.class, ConversationEventsAutoConfiguration.class},
         afterName = "org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration")
 @ConditionalOnProperty(prefix = "chat.membership", name = "conversation-service-url")
 @EnableConfigurationProperties(MembershipProperties.class)
@@ -28,8 +30,11 @@ public class MembershipAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    MembershipClient membershipClient(ObjectProvider<WebClient.Builder> builder, MembershipProperties properties) {
-        return new MembershipClient(builder.getIfAvailable(WebClient::builder), properties);
+    MembershipClient membershipClient(ObjectProvider<WebClient.Builder> builder, MembershipProperties properties,
+                                      ObjectProvider<ConversationEvents> conversationEvents) {
+        MembershipClient membership = new MembershipClient(builder.getIfAvailable(WebClient::builder), properties);
+        conversationEvents.ifAvailable(events -> events.onEvent(membership::forget));
+        return membership;
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -38,8 +43,11 @@ public class MembershipAutoConfiguration {
     static class Invalidation {
 
         @Bean
-        MembershipEventListener membershipEventListener(MembershipClient membership, EventReader events) {
-            return new MembershipEventListener(membership, events);
+        MembershipEventListener membershipEventListener(MembershipClient membership,
+                                                        ObjectProvider<ConversationEvents> conversationEvents,
+                                                        EventReader events) {
+            ConversationEvents both = conversationEvents.getIfAvailable();
+            return new MembershipEventListener(both == null ? membership::forget : both::accept, events);
         }
     }
 }

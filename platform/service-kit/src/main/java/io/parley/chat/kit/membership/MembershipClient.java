@@ -1,6 +1,7 @@
 package io.parley.chat.kit.membership;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
@@ -13,6 +14,7 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.parley.chat.contracts.events.ConversationEvent;
 import io.parley.chat.kit.membership.MembershipProblems.ConversationNotFound;
 import io.parley.chat.kit.membership.MembershipProblems.MembershipUnavailable;
 import io.parley.chat.kit.security.ChatPrincipal;
@@ -22,7 +24,8 @@ import reactor.util.retry.Retry;
 /**
  * Asks conversation-service whether the caller is a member, relaying the caller's token
  * so that it authorizes as that user. Positive answers are cached per (tenant,
- * conversation, user) until a membership event invalidates them or the TTL passes;
+ * conversation, user) until a membership event invalidates them ({@link #forget}, from
+ * Kafka or conversation-service's stored list, see {@link ConversationEvents}) or the TTL passes;
  * refusals are never cached, so a member who was just added is let in at once.
  */
 public class MembershipClient {
@@ -49,6 +52,25 @@ public class MembershipClient {
         return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
                 .onErrorMap(CompletionException.class, Throwable::getCause)
                 .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)));
+    }
+
+    /**
+     * Forgets the cached answers an event makes stale: a removal's users, and a role change's
+     * (a {@code ConversationUpdated} that names users); every user of the conversation when a
+     * removal names none.
+     */
+    public void forget(ConversationEvent event) {
+        boolean removal = event.type() == ConversationEvent.Type.MemberRemoved;
+        boolean roleChange = event.type() == ConversationEvent.Type.ConversationUpdated && event.role() != null;
+        if (!removal && !roleChange) {
+            return;
+        }
+        List<String> users = event.userIds() == null ? List.of() : event.userIds();
+        if (users.isEmpty()) {
+            invalidate(event.tenantId(), event.conversationId(), null);
+        } else {
+            users.forEach(user -> invalidate(event.tenantId(), event.conversationId(), user));
+        }
     }
 
     /** Forgets cached answers for a conversation, for every user or one. */

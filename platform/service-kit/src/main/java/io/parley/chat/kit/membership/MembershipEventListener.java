@@ -1,5 +1,7 @@
 package io.parley.chat.kit.membership;
 
+import java.util.function.Consumer;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 
@@ -8,33 +10,24 @@ import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.kit.events.EventReader;
 
 /**
- * Drops cached memberships when conversation-service says they changed. Every replica
- * must see every event, so each consumes in a group of its own from the latest offset:
- * what it missed while down is bounded by the cache TTL.
+ * Hands conversation events from Kafka to {@link ConversationEvents} (or, in a service that
+ * reads no stored list, straight to {@link MembershipClient#forget}). Every replica must
+ * see every event, so each consumes in a group of its own from the latest offset: what it
+ * missed while down, it reads from conversation-service's stored list.
  */
 class MembershipEventListener {
 
-    private final MembershipClient membership;
+    private final Consumer<ConversationEvent> sink;
     private final EventReader events;
 
-    MembershipEventListener(MembershipClient membership, EventReader events) {
-        this.membership = membership;
+    MembershipEventListener(Consumer<ConversationEvent> sink, EventReader events) {
+        this.sink = sink;
         this.events = events;
     }
 
     @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "${spring.application.name}-membership-${random.uuid}",
             properties = "auto.offset.reset=latest")
     void onEvent(ConsumerRecord<String, String> record) {
-        events.read(record, ConversationEvent.class)
-                .filter(event -> event.type() == ConversationEvent.Type.MemberRemoved && event.conversationId() != null)
-                .ifPresent(this::forget);
-    }
-
-    private void forget(ConversationEvent removal) {
-        if (removal.userIds() == null || removal.userIds().isEmpty()) {
-            membership.invalidate(removal.tenantId(), removal.conversationId(), null);
-        } else {
-            removal.userIds().forEach(u -> membership.invalidate(removal.tenantId(), removal.conversationId(), u));
-        }
+        events.read(record, ConversationEvent.class).ifPresent(sink);
     }
 }

@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 class MembershipAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(MembershipAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(ConversationEventsAutoConfiguration.class,
+                    MembershipAutoConfiguration.class));
 
     @Test
     void staysOffWithoutAConversationServiceUrl() {
@@ -31,5 +32,24 @@ class MembershipAutoConfigurationTest {
                     assertThat(context).hasSingleBean(MembershipClient.class).hasSingleBean(MembershipEventListener.class);
                     assertThat(context.getBean(MembershipProperties.class).cacheTtl()).isEqualTo(Duration.ofSeconds(5));
                 });
+    }
+
+    @Test
+    void readsTheStoredListOfConversationEventsWhenItsUriIsSet() {
+        runner.withPropertyValues("chat.conversation-events.uri=http://localhost:1/internal/v1/conversation-events",
+                        "chat.membership.conversation-service-url=http://localhost:1")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(ConversationEvents.class).hasSingleBean(MembershipClient.class);
+                    assertThat(context.getBean(ConversationEventsProperties.class).pollEvery())
+                            .isEqualTo(Duration.ofSeconds(2));
+                });
+    }
+
+    @Test
+    void aBadPollIntervalStopsStartupNamingTheSetting() {
+        runner.withPropertyValues("chat.conversation-events.uri=http://localhost:1/internal/v1/conversation-events",
+                        "chat.conversation-events.poll-every=often")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("chat.conversation-events.poll-every"));
     }
 }

@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.chat.contracts.events.SessionEvent;
+import io.parley.chat.kit.events.StoredListReader;
 
 /** Against a real HTTP list that answers like auth-service's RevocationController, pages of 1,000 included. */
 class RevokedSessionsTest {
@@ -87,7 +88,7 @@ class RevokedSessionsTest {
 
         assertThat(told).containsExactly(logout);
         // the next read starts before the last answer, so a revocation stored a moment late is not skipped
-        assertThat(sinceAsked.get(1)).isLessThanOrEqualTo(Instant.now().minus(RevokedSessions.OVERLAP).toEpochMilli());
+        assertThat(sinceAsked.get(1)).isLessThanOrEqualTo(Instant.now().minus(StoredListReader.OVERLAP).toEpochMilli());
     }
 
     @Test
