@@ -1,5 +1,5 @@
 #!/bin/sh
-# Creates the chat topics with the partitions and retention of PROTOCOL.md. Idempotent
+# Creates the chat topics with the partitions and retention of docs/protocol.md. Idempotent
 # (--if-not-exists); the services also declare them, but creating them here first means a
 # service never races another over the settings. Used by docker-compose (kafka-init) and by
 # the Kubernetes local overlay (the kafka-topics Job).

@@ -8,7 +8,7 @@
 //   await client.open(conversationId);            // history + live, resumed across reconnects
 //   client.send(conversationId, "hello");         // optimistic, queued while offline, retried until acked
 //
-// Wire formats: PROTOCOL.md (WebSocket frames and REST under /api/v1).
+// Wire formats: docs/protocol.md in the repository (WebSocket frames and REST under /api/v1), served as OpenAPI and AsyncAPI at /docs.
 
 /**
  * @typedef {Object} Session

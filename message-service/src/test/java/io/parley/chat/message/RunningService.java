@@ -66,7 +66,9 @@ abstract class RunningService {
 
     @BeforeEach
     void setUp() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+        // a full page of the largest bodies is larger than the test client's default 256 KB buffer
+        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).responseTimeout(Duration.ofSeconds(30))
+                .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(8 << 20)).build();
         conversation = "c-" + UUID.randomUUID();
         alice = "alice-" + UUID.randomUUID();
         aliceToken = TestInfrastructure.tokens().mint(alice, TENANT);

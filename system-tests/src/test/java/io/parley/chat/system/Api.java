@@ -20,6 +20,11 @@ final class Api {
     static final JsonMapper JSON = JsonMapper.builder().build();
     /** The largest message body the API takes, in code points. */
     static final int MAX_BODY = 4_000;
+
+    /** A body of exactly {@link #MAX_BODY} characters that starts with {@code prefix}. */
+    static String maxBody(String prefix) {
+        return (prefix + " ").repeat(MAX_BODY).substring(0, MAX_BODY);
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;

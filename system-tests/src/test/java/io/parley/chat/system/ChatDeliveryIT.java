@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,12 @@ class ChatDeliveryIT extends RunningCluster {
             acked.putAll(acks(bobSocket, 100));
             assertThat(acked).hasSize(200);
             assertThat(acked.values()).containsExactlyInAnyOrderElementsOf(range(1, 200));
+            // one socket's sends are stored in the order it sent them (docs/decisions/0005)
+            for (String sender : List.of("a", "b")) {
+                List<Long> inSendOrder = IntStream.range(0, 100)
+                        .mapToObj(i -> acked.get(sender + "-" + conversation.substring(0, 8) + "-" + i)).toList();
+                assertThat(inSendOrder).as("%s's seqs in the order it sent", sender).isSorted();
+            }
 
             for (ChatSocket socket : List.of(aliceSocket, bobSocket)) {
                 List<JsonNode> messages = socket.awaitCount(f -> isMessage(f, conversation), 200, WAIT);

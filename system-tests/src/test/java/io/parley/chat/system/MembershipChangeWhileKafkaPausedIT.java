@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import io.parley.chat.testkit.ChatSocket;
-import io.parley.chat.testkit.ChatSocket.Auth;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -154,15 +153,12 @@ class MembershipChangeWhileKafkaPausedIT extends RunningCluster {
         }
     }
 
-    private static ChatSocket connect(Api.User user) {
-        return ChatSocket.connect(cluster.gatewayWebSocketUrl(), user.token(), Auth.HEADER);
-    }
 
     /** One send of a maximum-size body, and its reply. */
     private static JsonNode send(ChatSocket socket, String conversation, String who) throws InterruptedException {
         String clientMsgId = UUID.randomUUID().toString();
         socket.send(Map.of("type", "send", "id", clientMsgId, "conversationId", conversation,
-                "clientMsgId", clientMsgId, "body", body(who)));
+                "clientMsgId", clientMsgId, "body", Api.maxBody(who)));
         return socket.await(f -> clientMsgId.equals(f.path("id").asString()), WAIT);
     }
 
@@ -170,14 +166,11 @@ class MembershipChangeWhileKafkaPausedIT extends RunningCluster {
         for (int i = 0; i < count; i++) {
             String clientMsgId = UUID.randomUUID().toString();
             socket.send(Map.of("type", "send", "id", clientMsgId, "conversationId", conversation,
-                    "clientMsgId", clientMsgId, "body", body(Integer.toString(i))));
+                    "clientMsgId", clientMsgId, "body", Api.maxBody(Integer.toString(i))));
         }
         return socket;
     }
 
-    private static String body(String prefix) {
-        return (prefix + " ").repeat(Api.MAX_BODY).substring(0, Api.MAX_BODY);
-    }
 
     private static Api.Reply history(Api.User user, String conversation) throws Exception {
         return api.call("GET", "/api/v1/conversations/" + conversation + "/messages?afterSeq=0&limit=200", user.token(),

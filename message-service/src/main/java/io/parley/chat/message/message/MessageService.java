@@ -84,11 +84,54 @@ public class MessageService {
     public Mono<SendResult> send(ChatPrincipal sender, String conversationId, String clientMsgId, String rawBody) {
         return Mono.fromCallable(() -> new SendCommand(sender, conversationId, clientMsgId, bodyRules.normalise(rawBody)))
                 .flatMap(cmd -> membership.roleOf(sender, conversationId).thenReturn(cmd))
-                .flatMap(cmd -> sends.submit(cmd.sender().tenantId() + "|" + conversationId,
-                        new PendingSend(cmd, UUID.randomUUID().toString())))
-                .flatMap(Function.identity())
-                .doOnNext(result -> (result.created() ? created : repeated).increment())
+                .flatMap(this::submit)
                 .doOnError(e -> refused.increment());
+    }
+
+    /**
+     * Several sends of one sender to one conversation, stored in the order given: their seqs
+     * rise in that order (unless one's seq had to be taken again after a fault, see
+     * {@link #commitSends}). Membership is checked once. Answers one outcome per send, in
+     * order: a body that breaks the rules fails only its own send.
+     */
+    public Flux<SendOutcome> sendAll(ChatPrincipal sender, String conversationId, List<SendRequest> requests) {
+        return membership.roleOf(sender, conversationId)
+                .doOnError(e -> refused.increment(requests.size()))
+                .thenMany(Flux.fromIterable(requests))
+                // flatMapSequential subscribes to each send as it comes, so they join the
+                // conversation's group commit in the order given, and answers in that order
+                .flatMapSequential(request -> Mono.fromCallable(() -> new SendCommand(sender, conversationId,
+                                        request.clientMsgId(), bodyRules.normalise(request.body())))
+                                .flatMap(this::submit)
+                                .map(SendOutcome::stored)
+                                .onErrorResume(e -> {
+                                    refused.increment();
+                                    return Mono.just(SendOutcome.failed(e));
+                                }),
+                        Math.max(1, requests.size()));
+    }
+
+    private Mono<SendResult> submit(SendCommand cmd) {
+        return sends.submit(cmd.sender().tenantId() + "|" + cmd.conversationId(),
+                        new PendingSend(cmd, UUID.randomUUID().toString()))
+                .flatMap(Function.identity())
+                .doOnNext(result -> (result.created() ? created : repeated).increment());
+    }
+
+    /** One send of {@link #sendAll}. */
+    public record SendRequest(String clientMsgId, String body) {
+    }
+
+    /** What became of one send of {@link #sendAll}: its result, or why it failed. */
+    public record SendOutcome(SendResult result, Throwable failure) {
+
+        static SendOutcome stored(SendResult result) {
+            return new SendOutcome(result, null);
+        }
+
+        static SendOutcome failed(Throwable failure) {
+            return new SendOutcome(null, failure);
+        }
     }
 
     /** Replaces the text of the caller's own message; the edit is a new entry with its own seq. */

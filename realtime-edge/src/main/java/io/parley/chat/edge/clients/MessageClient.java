@@ -1,14 +1,17 @@
 package io.parley.chat.edge.clients;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.parley.chat.contracts.frames.ErrorCode;
 import io.parley.chat.edge.config.EdgeProperties;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,6 +35,8 @@ public class MessageClient {
      */
     static final int MAX_ENTRY_BYTES = 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** The most sends of one batch (message-service's SendBatchController.MAX_SENDS). */
+    public static final int MAX_BATCH = 100;
     /**
      * How long a streamed read may go without an entry once it started. Longer than a
      * replay waits for room on a slow socket ({@code ChatSocketHandler}), since an entry
@@ -51,15 +56,59 @@ public class MessageClient {
         this.json = json;
     }
 
-    public Mono<StoredMessage> send(String token, String conversationId, String clientMsgId, String body) {
-        return http.post().uri("/api/v1/conversations/{id}/messages", conversationId)
+    /**
+     * Several sends of the token's user to one conversation, stored in the order given
+     * (message-service's batch endpoint). Answers one outcome per send, in order; a refusal
+     * of the whole request (not a member, message-service unreachable) is every send's.
+     */
+    public Mono<List<SendOutcome>> sendAll(String token, String conversationId, List<Outgoing> sends) {
+        // NDJSON both ways, one send or result per line: a batch of the largest bodies is larger
+        // than message-service takes as one document
+        return streams.post().uri("/internal/v1/conversations/{id}/messages/batch", conversationId)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("clientMsgId", clientMsgId, "body", body))
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .accept(MediaType.APPLICATION_NDJSON)
+                .body(BodyInserters.fromPublisher(Flux.fromIterable(sends), Outgoing.class))
                 .retrieve()
-                .bodyToMono(StoredMessage.class)
+                .bodyToFlux(BatchResult.class)
+                .collectList()
                 .timeout(TIMEOUT)
-                .onErrorMap(this::refusal);
+                .map(results -> outcomes(results, sends.size()))
+                .onErrorResume(e -> {
+                    UpstreamRefusal refusal = UpstreamRefusal.of(e, json, "message-service");
+                    return Mono.just(sends.stream().map(send -> new SendOutcome(null, refusal)).toList());
+                });
+    }
+
+    private static List<SendOutcome> outcomes(List<BatchResult> results, int expected) {
+        List<SendOutcome> outcomes = new ArrayList<>(expected);
+        for (int i = 0; i < expected; i++) {
+            BatchResult result = i < results.size() ? results.get(i) : null;
+            if (result != null && result.message() != null) {
+                outcomes.add(new SendOutcome(result.message(), null));
+            } else if (result != null && result.problem() != null) {
+                outcomes.add(new SendOutcome(null, UpstreamRefusal.fromStatus(result.problem().status(),
+                        result.problem().detail())));
+            } else {
+                outcomes.add(new SendOutcome(null, new UpstreamRefusal(ErrorCode.UNAVAILABLE,
+                        "message-service gave no answer for this send; retry with the same clientMsgId.")));
+            }
+        }
+        return outcomes;
+    }
+
+    /** One send of {@link #sendAll}. */
+    public record Outgoing(String clientMsgId, String body) {
+    }
+
+    /** What became of one send: the stored message, or the refusal a client sees. */
+    public record SendOutcome(StoredMessage message, UpstreamRefusal refusal) {
+    }
+
+    record BatchResult(StoredMessage message, Problem problem) {
+    }
+
+    record Problem(int status, String detail) {
     }
 
     /**

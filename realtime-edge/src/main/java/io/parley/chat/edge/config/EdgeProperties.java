@@ -31,6 +31,7 @@ import jakarta.validation.constraints.NotNull;
  * @param maxWatchedUsers    users one socket may follow with {@code presence.watch}
  * @param activityConversations how many of a connected user's conversations (newest activity first) get {@code activity} frames
  * @param activityInterval   {@code activity} frames are coalesced: at most one per conversation per socket in this time
+ * @param maxSendsInFlight   a socket's sends accepted and not yet acked; past that its frames wait (they keep its order)
  * @param edgeId             this instance's name in presence records
  */
 @Validated
@@ -53,6 +54,7 @@ public record EdgeProperties(
         @Min(1) @Max(10_000) @DefaultValue("500") int maxWatchedUsers,
         @Min(0) @Max(10_000) @DefaultValue("500") int activityConversations,
         @NotNull @DefaultValue("250ms") Duration activityInterval,
+        @Min(1) @Max(1_000) @DefaultValue("64") int maxSendsInFlight,
         String edgeId) {
 
     public EdgeProperties {

@@ -3,6 +3,7 @@ package io.parley.chat.edge.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -24,13 +25,17 @@ import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.contracts.frames.ErrorCode;
 import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.clients.MessageClient;
+import io.parley.chat.edge.clients.MessageClient.Outgoing;
+import io.parley.chat.edge.clients.MessageClient.SendOutcome;
 import io.parley.chat.edge.clients.PresenceClient;
+import io.parley.chat.edge.clients.StoredMessage;
 import io.parley.chat.edge.clients.UpstreamRefusal;
 import io.parley.chat.edge.config.EdgeProperties;
 import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
+import io.parley.chat.edge.send.SendPipeline;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.kit.security.RevokedSessions;
 import reactor.core.publisher.Flux;
@@ -44,11 +49,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The chat protocol on {@code /ws}. The handshake was authenticated by {@link SocketRoute}
  * (bearer header or {@code bearer.<jwt>} subprotocol); here each socket's frames
- * are handled one after another, so that one client's sends keep the order it sent
- * them in. Bad frames get an {@code error} frame and the socket stays up, until a
- * client exceeds its tolerance and is closed with 4008.
+ * are read one after another. A {@code send} is handed to the socket's
+ * {@link SendPipeline}, which keeps several in flight and stores them in the order the
+ * client sent them (docs/decisions/0005). Bad frames get an {@code error} frame and the
+ * socket stays up, until a client exceeds its tolerance and is closed with 4008.
  *
- * <p>Where PROTOCOL.md leaves room, this edge chooses:
+ * <p>Where docs/protocol.md leaves room, this edge chooses:
  * <ul>
  * <li>{@code typing} and {@code read} have no reply on success. A refusal (not a member:
  *     {@code forbidden}; no such conversation: {@code not_found}) or presence-service out of
@@ -172,6 +178,7 @@ class ChatSocketHandler {
         activity.released(client);
         client.subscriptions().values().forEach(feeds::detach);
         client.subscriptions().clear();
+        client.closeSends();
         presence.gone(client.principal().token(), client.sessionId()).subscribe();
     }
 
@@ -396,17 +403,37 @@ class ChatSocketHandler {
             return reject(client, id, ErrorCode.INVALID,
                     "'send' needs 'conversationId' and 'clientMsgId' (1 to 64 letters, digits, '-' or '_') and a string 'body'");
         }
-        Timer.Sample started = Timer.start(metrics);
-        return messages.send(client.principal().token(), conversationId, clientMsgId, body.asString())
-                .flatMap(m -> reply(client, new ServerFrames.Ack(id, m.clientMsgId(), m.messageId(), m.seq(), m.createdAt())))
-                .doOnSuccess(done -> started.stop(sendDuration))
-                .onErrorResume(e -> refusal(client, id, e));
+        return client.sends(this::pipeline).submit(new SendPipeline.Pending(id, conversationId,
+                new Outgoing(clientMsgId, body.asString()), System.nanoTime()));
+    }
+
+    /**
+     * A socket's sends in flight (docs/decisions/0005): batches of its sends to one
+     * conversation, in its order, with the token the socket holds when each batch leaves.
+     */
+    private SendPipeline pipeline(ClientSession client) {
+        int inFlight = properties.maxSendsInFlight();
+        return new SendPipeline(inFlight, Math.min(inFlight, MessageClient.MAX_BATCH),
+                (conversationId, batch) -> messages.sendAll(client.principal().token(), conversationId, batch),
+                (send, outcome) -> answer(client, send, outcome));
+    }
+
+    private void answer(ClientSession client, SendPipeline.Pending send, SendOutcome outcome) {
+        if (outcome.message() != null) {
+            StoredMessage m = outcome.message();
+            client.send(encoder.encode(new ServerFrames.Ack(send.id(), m.clientMsgId(), m.messageId(), m.seq(),
+                    m.createdAt())));
+            sendDuration.record(System.nanoTime() - send.arrivedNanos(), TimeUnit.NANOSECONDS);
+        } else {
+            client.send(encoder.encode(new ServerFrames.Error(send.id(), outcome.refusal().code(),
+                    outcome.refusal().getMessage())));
+        }
     }
 
     /**
      * Relayed to presence-service, which checks membership, throttles and publishes the
      * event every edge relays to the conversation's subscribers. No reply on success
-     * (PROTOCOL.md); a refusal, or presence-service being out of reach, is an error frame.
+     * (docs/protocol.md); a refusal, or presence-service being out of reach, is an error frame.
      */
     private Mono<Void> typing(ClientSession client, String id, JsonNode frame) {
         String conversationId = field(frame, "conversationId");

@@ -9,9 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.parley.chat.edge.send.SendPipeline;
 import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.security.ChatPrincipal;
@@ -49,6 +51,8 @@ final class ClientSession {
     /** The login (refresh-token family) the current token was issued in, its {@code sid}; null when it names none. */
     private volatile String loginId;
     private final AtomicInteger presenceCalls = new AtomicInteger();
+    /** This socket's sends in flight; null until its first {@code send}, as an idle socket needs none. */
+    private SendPipeline sends;
     /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
     private Set<String> watched;
 
@@ -63,6 +67,21 @@ final class ClientSession {
 
     String sessionId() {
         return sessionId;
+    }
+
+    /** The socket's send pipeline, made by {@code create} on its first send. */
+    synchronized SendPipeline sends(Function<ClientSession, SendPipeline> create) {
+        if (sends == null) {
+            sends = create.apply(this);
+        }
+        return sends;
+    }
+
+    /** The socket ended: sends not yet made are dropped (never acked, so clients send them again). */
+    synchronized void closeSends() {
+        if (sends != null) {
+            sends.close();
+        }
     }
 
     ChatPrincipal principal() {

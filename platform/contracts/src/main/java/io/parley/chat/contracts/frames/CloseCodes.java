@@ -1,6 +1,6 @@
 package io.parley.chat.contracts.frames;
 
-/** WebSocket close codes of the chat protocol (PROTOCOL.md). */
+/** WebSocket close codes of the chat protocol (docs/protocol.md). */
 public final class CloseCodes {
 
     public static final int TOKEN_INVALID = 4001;

@@ -1,0 +1,120 @@
+package io.parley.chat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documentation a clone carries: every link in README and docs/ resolves inside the
+ * repository, and docs/protocol.md names everything the OpenAPI and AsyncAPI files
+ * describe (operations, frames, error and close codes, topics).
+ */
+class DocsTest {
+
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+    private static final String OPENAPI = "platform/contracts/src/main/resources/api/openapi.yaml";
+    private static final String ASYNCAPI = "platform/contracts/src/main/resources/api/asyncapi.yaml";
+
+    @Test
+    void everyLinkInTheReadmeAndDocsResolvesInsideTheRepository() {
+        List<String> broken = new ArrayList<>();
+        for (Path page : pages()) {
+            String text = read(page);
+            Matcher link = LINK.matcher(text);
+            while (link.find()) {
+                String target = link.group(1);
+                if (target.matches("^(https?|mailto):.*") || target.startsWith("#")) {
+                    continue;
+                }
+                Path resolved = page.getParent().resolve(target.replaceFirst("#.*$", "")).normalize();
+                if (!resolved.startsWith(Repo.ROOT) || !Files.exists(resolved)) {
+                    broken.add(Repo.ROOT.relativize(page) + " -> " + target);
+                }
+            }
+            assertThat(text).as("%s points outside the repository", page).doesNotContain("../shared");
+        }
+        assertThat(broken).as("links that do not resolve inside the repository").isEmpty();
+        assertThat(pages()).extracting(p -> Repo.ROOT.relativize(p).toString())
+                .contains("README.md", "docs/architecture.md", "docs/protocol.md", "docs/decisions/README.md");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProtocolPageNamesEveryRestOperationOfTheOpenApiFile() {
+        String protocol = Repo.read("docs/protocol.md");
+        Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>)
+                Repo.yamlDocuments(Repo.read(OPENAPI)).get(0).get("paths");
+        List<String> missing = new ArrayList<>();
+        paths.forEach((path, operations) -> operations.keySet().stream()
+                .filter(method -> List.of("get", "post", "put", "patch", "delete").contains(method))
+                .map(method -> method.toUpperCase() + " `" + path + "`")
+                .filter(operation -> !protocol.contains(operation))
+                .forEach(missing::add));
+        assertThat(missing).as("operations of openapi.yaml that docs/protocol.md does not name").isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theProtocolPageNamesEveryFrameErrorCodeTopicAndCloseCodeOfTheAsyncApiFile() {
+        String protocol = Repo.read("docs/protocol.md");
+        Map<String, Object> asyncapi = Repo.yamlDocuments(Repo.read(ASYNCAPI)).get(0);
+        Map<String, Map<String, Object>> messages = (Map<String, Map<String, Object>>)
+                ((Map<String, Object>) asyncapi.get("components")).get("messages");
+        List<String> missing = new ArrayList<>();
+        messages.values().forEach(message -> {
+            String name = (String) message.get("name");
+            if (!protocol.contains("`" + name + "`")) {
+                missing.add("frame or event " + name);
+            }
+        });
+        Map<String, Object> error = (Map<String, Object>) ((Map<String, Object>) messages.get("Error").get("payload"))
+                .get("properties");
+        for (Object code : (List<Object>) ((Map<String, Object>) error.get("code")).get("enum")) {
+            if (!protocol.contains("`" + code + "`")) {
+                missing.add("error code " + code);
+            }
+        }
+        ((Map<String, Map<String, Object>>) asyncapi.get("channels")).values().forEach(channel -> {
+            if (!protocol.contains("`" + channel.get("address") + "`")) {
+                missing.add("channel " + channel.get("address"));
+            }
+        });
+        Matcher close = Pattern.compile("= (\\d{4});").matcher(
+                Repo.read("platform/contracts/src/main/java/io/parley/chat/contracts/frames/CloseCodes.java"));
+        while (close.find()) {
+            if (!protocol.contains("| " + close.group(1) + " |")) {
+                missing.add("close code " + close.group(1));
+            }
+        }
+        assertThat(missing).as("what the AsyncAPI file and CloseCodes name but docs/protocol.md does not").isEmpty();
+    }
+
+    private static List<Path> pages() {
+        List<Path> pages = new ArrayList<>(List.of(Repo.file("README.md")));
+        try (Stream<Path> docs = Files.walk(Repo.file("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pages;
+    }
+
+    private static String read(Path page) {
+        try {
+            return Files.readString(page);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
