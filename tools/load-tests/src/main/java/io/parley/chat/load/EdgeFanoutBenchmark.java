@@ -150,23 +150,8 @@ public final class EdgeFanoutBenchmark {
                 .flatMapSequential(i -> LeanSocket.connect(client, edge, users.get(i % users.size()).token(),
                         receivers.get(i)), 64)
                 .collectList().block());
-        // subscribes go out 50 at a time, and a refused one (an upstream call that timed out
-        // under the burst) is retried: the benchmark measures delivery, not a subscribe storm
         String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"conversationId\":\"" + conversationId + "\"}";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        int next = 0;
-        int retries = 0;
-        while (subscribed.get() < sockets && System.nanoTime() < deadline) {
-            Receiver refused = refusedSubscribes.poll();
-            if (refused != null) {
-                subscribers.get(receivers.indexOf(refused)).send(subscribe);
-                retries++;
-            } else if (next < sockets && next - subscribed.get() - refusedSubscribes.size() < 50) {
-                subscribers.get(next++).send(subscribe);
-            } else {
-                TimeUnit.MILLISECONDS.sleep(2);
-            }
-        }
+        int retries = Subscribes.all(subscribers, receivers, refusedSubscribes, subscribed, subscribe, 120);
         if (subscribed.get() < sockets) {
             throw new IllegalStateException("only " + subscribed.get() + " of " + sockets + " sockets subscribed; "
                     + otherErrors.get() + " error frames, the first: " + firstError);

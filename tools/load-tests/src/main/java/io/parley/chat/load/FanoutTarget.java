@@ -367,20 +367,7 @@ abstract class FanoutTarget {
         void afterOpen() throws InterruptedException {
             String subscribe = "{\"type\":\"subscribe\",\"id\":\"s\",\"conversationId\":\"" + conversationId + "\"}";
             int sockets = receivers.size();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            int next = 0;
-            int retries = 0;
-            while (subscribed.get() < sockets && System.nanoTime() < deadline) {
-                Receiver refused = refusedSubscribes.poll();
-                if (refused != null) {
-                    receiverSockets.get(receivers.indexOf(refused)).send(subscribe);
-                    retries++;
-                } else if (next < sockets && next - subscribed.get() - refusedSubscribes.size() < 50) {
-                    receiverSockets.get(next++).send(subscribe);
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(2);
-                }
-            }
+            int retries = Subscribes.all(receiverSockets, receivers, refusedSubscribes, subscribed, subscribe, 180);
             if (subscribed.get() < sockets) {
                 throw new IllegalStateException("cluster: only " + subscribed.get() + " of " + sockets
                         + " sockets subscribed; the first error frame: " + firstError);
