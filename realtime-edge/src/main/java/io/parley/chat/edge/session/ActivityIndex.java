@@ -47,11 +47,14 @@ class ActivityIndex implements DisposableBean {
     private static final class UserConversations {
         final String tenantId;
         final String userId;
+        /** {@link SessionRegistry#userKey}, made once: {@link #offer} looks every member up for every message. */
+        final String key;
         final Set<String> conversationIds = ConcurrentHashMap.newKeySet();
 
         UserConversations(String tenantId, String userId) {
             this.tenantId = tenantId;
             this.userId = userId;
+            this.key = SessionRegistry.userKey(tenantId, userId);
         }
     }
 
@@ -151,7 +154,7 @@ class ActivityIndex implements DisposableBean {
             if (!member.tenantId.equals(tenantId)) {
                 continue;
             }
-            for (ClientSession session : sessions.of(member.tenantId, member.userId)) {
+            for (ClientSession session : sessions.ofUser(member.key)) {
                 if (!session.subscriptions().containsKey(conversationId)) {
                     pending.compute(session, (s, heads) -> {
                         Map<String, Long> next = heads == null ? new HashMap<>(4) : heads;
@@ -184,7 +187,7 @@ class ActivityIndex implements DisposableBean {
     }
 
     private void add(UserConversations entry, String conversationId) {
-        if (byUser.get(key(entry.tenantId, entry.userId)) != entry || entry.conversationIds.size() >= 2 * perUser) {
+        if (byUser.get(entry.key) != entry || entry.conversationIds.size() >= 2 * perUser) {
             return;
         }
         entry.conversationIds.add(conversationId);
@@ -193,7 +196,7 @@ class ActivityIndex implements DisposableBean {
             next.add(entry);
             return next;
         });
-        if (byUser.get(key(entry.tenantId, entry.userId)) != entry) {
+        if (byUser.get(entry.key) != entry) {
             // the user left while this was being added
             unindex(entry, conversationId);
         }
@@ -207,7 +210,7 @@ class ActivityIndex implements DisposableBean {
     }
 
     private static String key(String tenantId, String userId) {
-        return tenantId + "/" + userId;
+        return SessionRegistry.userKey(tenantId, userId);
     }
 
     @Override

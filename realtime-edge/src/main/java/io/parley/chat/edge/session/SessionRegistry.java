@@ -36,7 +36,17 @@ class SessionRegistry {
     }
 
     Set<ClientSession> of(String tenantId, String userId) {
-        return byUser.getOrDefault(tenantId + "/" + userId, Set.of());
+        return ofUser(userKey(tenantId, userId));
+    }
+
+    /** The user's sockets by {@link #userKey}: a caller that keeps the key pays no concatenation per lookup. */
+    Set<ClientSession> ofUser(String userKey) {
+        return byUser.getOrDefault(userKey, Set.of());
+    }
+
+    /** How a user is named here and in {@link ActivityIndex}: tenant and user id. */
+    static String userKey(String tenantId, String userId) {
+        return tenantId + "/" + userId;
     }
 
     /** Every socket on this edge, at this moment. */
@@ -66,6 +76,6 @@ class SessionRegistry {
     }
 
     private static String key(ClientSession session) {
-        return session.principal().tenantId() + "/" + session.principal().userId();
+        return userKey(session.principal().tenantId(), session.principal().userId());
     }
 }
