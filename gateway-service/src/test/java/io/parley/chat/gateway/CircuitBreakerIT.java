@@ -63,6 +63,14 @@ class CircuitBreakerIT {
         assertThat(PRESENCE.seen()).as("an open breaker does not call the service").isEmpty();
         gateway.get().uri("/api/v1/conversations").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
                 .expectStatus().isOk();
+
+        // what an SRE's dashboard and alerts see: the presence route's breaker open, the others not
+        String scrape = gateway.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scrape.lines().filter(line -> line.startsWith("resilience4j_circuitbreaker_state{")
+                && line.contains("state=\"open\"") && line.endsWith(" 1.0")))
+                .as("breakers reported open").anyMatch(line -> line.contains("presence"))
+                .noneMatch(line -> line.contains("conversation"));
     }
 
     @Test
