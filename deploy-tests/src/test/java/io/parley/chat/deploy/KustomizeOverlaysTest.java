@@ -2,18 +2,11 @@ package io.parley.chat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,37 +24,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 /** Every overlay renders, every object fits its Kubernetes schema, and the services run as production needs. */
 class KustomizeOverlaysTest {
 
-    private static final List<String> SERVICES = List.of("gateway-service", "auth-service", "conversation-service",
-            "message-service", "presence-service", "realtime-edge");
+    private static final List<String> SERVICES = Overlays.SERVICES;
     /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
     private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo");
 
-    private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
-    private static Kustomize kustomize;
-
-    @BeforeAll
-    static void renderer() {
-        kustomize = Kustomize.find();
+    static Stream<String> overlays() {
+        return Overlays.all();
     }
 
-    static Stream<String> overlays() throws IOException {
-        try (Stream<Path> dirs = Files.list(Repo.file("k8s/overlays"))) {
-            List<String> found = dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
-                    .map(d -> "k8s/overlays/" + d.getFileName()).sorted().toList();
-            assertThat(found).contains("k8s/overlays/local", "k8s/overlays/prod");
-            return found.stream();
-        }
-    }
-
-    /** Rendered once per overlay (the renderer is a process start), validated as it is read. */
     private static List<HasMetadata> render(String overlay) {
-        return RENDERED.computeIfAbsent(overlay, o -> {
-            List<HasMetadata> objects = new ArrayList<>();
-            for (Map<String, Object> document : Repo.yamlDocuments(kustomize.build(o))) {
-                objects.add(KubernetesSchema.validate(document));
-            }
-            return objects;
-        });
+        return Overlays.render(overlay);
     }
 
     @ParameterizedTest
