@@ -41,9 +41,6 @@ class NetworkPoliciesTest {
 
     private static final CallGraph GRAPH = new CallGraph(Overlays.SERVICES);
     private static final Set<String> STORES = Set.of(CallGraph.KAFKA, CallGraph.REDIS, CallGraph.MONGO);
-    /** Namespaces outside the cluster's own that may reach a service: clients through the ingress, Prometheus. */
-    private static final Map<String, Set<String>> OUTSIDE_CALLERS = Map.of("gateway-service", Set.of("ingress-nginx", "monitoring"));
-    private static final Set<String> OUTSIDE_CALLERS_OF_OTHERS = Set.of("monitoring");
 
     /** A pod as a policy sees it: its labels, its namespace's labels, its container ports. */
     record Pod(String name, Map<String, String> labels, Map<String, String> namespaceLabels, List<ContainerPort> ports) {
@@ -115,17 +112,19 @@ class NetworkPoliciesTest {
 
     @ParameterizedTest
     @MethodSource("overlaysWithPolicies")
-    void fromOutsideTheNamespaceOnlyTheIngressControllerReachesTheGatewayAndPrometheusEveryService(String overlay) {
+    void fromOutsideTheNamespaceOnlyTheIngressControllerReachesTheGatewayAndPrometheusTheManagementPorts(String overlay) {
         Map<String, Pod> pods = pods(overlay);
         List<NetworkPolicy> policies = Overlays.ofKind(overlay, NetworkPolicy.class).toList();
         for (String callee : Overlays.SERVICES) {
-            Set<String> allowed = OUTSIDE_CALLERS.getOrDefault(callee, OUTSIDE_CALLERS_OF_OTHERS);
             for (String namespace : List.of("ingress-nginx", "monitoring", "default", "kube-system")) {
                 Pod outsider = new Pod(namespace + "/some-pod", Map.of("app.kubernetes.io/name", "some-pod"),
                         Map.of("kubernetes.io/metadata.name", namespace), List.of());
-                boolean admitted = pods.get(callee).ports().stream()
-                        .anyMatch(p -> admits(policies, outsider, pods.get(callee), p.getContainerPort()));
-                assertThat(admitted).as(overlay + ": " + namespace + " -> " + callee).isEqualTo(allowed.contains(namespace));
+                for (ContainerPort port : pods.get(callee).ports()) {
+                    boolean expected = namespace.equals("monitoring") && port.getName().equals(ManagementPortTest.PORT_NAME)
+                            || namespace.equals("ingress-nginx") && callee.equals("gateway-service") && port.getName().equals("http");
+                    assertThat(admits(policies, outsider, pods.get(callee), port.getContainerPort()))
+                            .as(overlay + ": " + namespace + " -> " + callee + ":" + port.getName()).isEqualTo(expected);
+                }
             }
         }
         for (String store : STORES) {
