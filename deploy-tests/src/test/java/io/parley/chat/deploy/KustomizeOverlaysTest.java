@@ -122,4 +122,36 @@ class KustomizeOverlaysTest {
                         .getOrDefault("app.kubernetes.io/name", "")));
         assertThat(protectedServices).as(overlay).containsAll(SERVICES);
     }
+
+    /**
+     * Behind the ingress the gateway must believe the controller's X-Forwarded-For and -Proto (the
+     * client address for rate limits, HSTS for TLS clients), and nobody else's: prod sets
+     * TRUSTED_PROXIES from a rendered ConfigMap to CIDRs that are neither empty nor everything.
+     */
+    @org.junit.jupiter.api.Test
+    void prodTellsTheGatewayWhichProxiesToBelieve() {
+        String overlay = "k8s/overlays/prod";
+        Deployment gateway = Overlays.ofKind(overlay, Deployment.class)
+                .filter(d -> d.getMetadata().getName().equals("gateway-service")).findFirst().orElseThrow();
+        EnvVar env = gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("TRUSTED_PROXIES")).findFirst()
+                .orElseThrow(() -> new AssertionError("prod: the gateway has no TRUSTED_PROXIES"));
+        String value = env.getValue();
+        if (env.getValueFrom() != null) {
+            var ref = env.getValueFrom().getConfigMapKeyRef();
+            assertThat(ref).as("TRUSTED_PROXIES comes from a ConfigMap key").isNotNull();
+            ConfigMap configMap = Overlays.ofKind(overlay, ConfigMap.class)
+                    .filter(c -> c.getMetadata().getName().equals(ref.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("prod: ConfigMap " + ref.getName() + " is not rendered"));
+            value = configMap.getData().get(ref.getKey());
+        }
+        assertThat(value).as("prod TRUSTED_PROXIES").isNotBlank();
+        for (String cidr : value.split(",")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F:]+:[0-9a-fA-F:]*)(?:/(\\d{1,3}))?").matcher(cidr.strip());
+            assertThat(m.matches()).as("an address or CIDR: " + cidr).isTrue();
+            int prefix = m.group(2) == null ? 128 : Integer.parseInt(m.group(2));
+            assertThat(prefix).as(cidr + " trusts every address").isGreaterThanOrEqualTo(8);
+        }
+    }
 }
