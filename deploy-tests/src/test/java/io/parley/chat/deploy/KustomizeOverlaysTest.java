@@ -26,7 +26,7 @@ class KustomizeOverlaysTest {
 
     private static final List<String> SERVICES = Overlays.SERVICES;
     /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
-    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo");
+    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo", "parley-platform-admin");
 
     static Stream<String> overlays() {
         return Overlays.all();
@@ -153,5 +153,18 @@ class KustomizeOverlaysTest {
             int prefix = m.group(2) == null ? 128 : Integer.parseInt(m.group(2));
             assertThat(prefix).as(cidr + " trusts every address").isGreaterThanOrEqualTo(8);
         }
+    }
+
+    /** Outside a laptop cluster nobody registers in the default tenant by finding the sign-up form. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theDefaultTenantIsCreatedClosedOutsideTheLocalOverlay(String overlay) {
+        Deployment auth = Overlays.ofKind(overlay, Deployment.class)
+                .filter(d -> d.getMetadata().getName().equals("auth-service")).findFirst().orElseThrow();
+        String open = auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("DEFAULT_TENANT_OPEN_SIGNUP")).map(EnvVar::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": auth-service sets no DEFAULT_TENANT_OPEN_SIGNUP"));
+        assertThat(open).as(overlay + " DEFAULT_TENANT_OPEN_SIGNUP")
+                .isEqualTo(overlay.equals("k8s/overlays/local") ? "true" : "false");
     }
 }
