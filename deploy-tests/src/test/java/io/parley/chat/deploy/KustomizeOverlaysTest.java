@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -166,5 +167,21 @@ class KustomizeOverlaysTest {
                 .orElseThrow(() -> new AssertionError(overlay + ": auth-service sets no DEFAULT_TENANT_OPEN_SIGNUP"));
         assertThat(open).as(overlay + " DEFAULT_TENANT_OPEN_SIGNUP")
                 .isEqualTo(overlay.equals("k8s/overlays/local") ? "true" : "false");
+    }
+
+    /** prod's managed Kafka has three brokers: the topics the services declare get three replicas, two in sync. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void topicReplicationIsSetForProdAndConsistentEverywhere(String overlay) {
+        Map<String, String> endpoints = Overlays.ofKind(overlay, ConfigMap.class)
+                .filter(c -> c.getMetadata().getName().startsWith("parley-endpoints")).findFirst().orElseThrow().getData();
+        String replicas = endpoints.getOrDefault("CHAT_KAFKA_TOPICS_REPLICATION_FACTOR", "1");
+        String inSync = endpoints.getOrDefault("CHAT_KAFKA_TOPICS_MIN_INSYNC_REPLICAS", "1");
+        assertThat(Integer.parseInt(inSync)).as(overlay + " min.insync.replicas <= replication factor")
+                .isBetween(1, Integer.parseInt(replicas));
+        if (overlay.equals("k8s/overlays/prod")) {
+            assertThat(replicas).isEqualTo("3");
+            assertThat(inSync).isEqualTo("2");
+        }
     }
 }
