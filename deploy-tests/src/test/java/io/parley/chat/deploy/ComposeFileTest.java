@@ -92,4 +92,25 @@ class ComposeFileTest {
                 .contains("create chat.presence.v1      3600000")
                 .contains("create chat.sessions.v1      3600000");
     }
+
+    /** Every published port listens on the host's loopback only: nothing of the local run is reachable from the network. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void publishedPortsAreBoundToLoopback() {
+        services().forEach((name, service) -> {
+            assertThat(service.get("network_mode")).as(name + " network_mode").isNotEqualTo("host");
+            Object ports = service.get("ports");
+            if (ports == null) {
+                return;
+            }
+            for (Object port : (List<Object>) ports) {
+                if (port instanceof Map<?, ?> long_) {
+                    assertThat(long_.get("host_ip")).as(name + " " + port).isEqualTo("127.0.0.1");
+                } else {
+                    assertThat(String.valueOf(port)).as(name + " publishes " + port)
+                            .matches("127\\.0\\.0\\.1:\\d+(-\\d+)?:\\d+(-\\d+)?(/(tcp|udp))?");
+                }
+            }
+        });
+    }
 }

@@ -2,18 +2,12 @@ package io.parley.chat.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -31,37 +25,16 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 /** Every overlay renders, every object fits its Kubernetes schema, and the services run as production needs. */
 class KustomizeOverlaysTest {
 
-    private static final List<String> SERVICES = List.of("gateway-service", "auth-service", "conversation-service",
-            "message-service", "presence-service", "realtime-edge");
+    private static final List<String> SERVICES = Overlays.SERVICES;
     /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
-    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo");
+    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo", "parley-platform-admin");
 
-    private static final Map<String, List<HasMetadata>> RENDERED = new ConcurrentHashMap<>();
-    private static Kustomize kustomize;
-
-    @BeforeAll
-    static void renderer() {
-        kustomize = Kustomize.find();
+    static Stream<String> overlays() {
+        return Overlays.all();
     }
 
-    static Stream<String> overlays() throws IOException {
-        try (Stream<Path> dirs = Files.list(Repo.file("k8s/overlays"))) {
-            List<String> found = dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
-                    .map(d -> "k8s/overlays/" + d.getFileName()).sorted().toList();
-            assertThat(found).contains("k8s/overlays/local", "k8s/overlays/prod");
-            return found.stream();
-        }
-    }
-
-    /** Rendered once per overlay (the renderer is a process start), validated as it is read. */
     private static List<HasMetadata> render(String overlay) {
-        return RENDERED.computeIfAbsent(overlay, o -> {
-            List<HasMetadata> objects = new ArrayList<>();
-            for (Map<String, Object> document : Repo.yamlDocuments(kustomize.build(o))) {
-                objects.add(KubernetesSchema.validate(document));
-            }
-            return objects;
-        });
+        return Overlays.render(overlay);
     }
 
     @ParameterizedTest
@@ -149,5 +122,66 @@ class KustomizeOverlaysTest {
                 .forEach(p -> protectedServices.add(p.getSpec().getPodSelector().getMatchLabels()
                         .getOrDefault("app.kubernetes.io/name", "")));
         assertThat(protectedServices).as(overlay).containsAll(SERVICES);
+    }
+
+    /**
+     * Behind the ingress the gateway must believe the controller's X-Forwarded-For and -Proto (the
+     * client address for rate limits, HSTS for TLS clients), and nobody else's: prod sets
+     * TRUSTED_PROXIES from a rendered ConfigMap to CIDRs that are neither empty nor everything.
+     */
+    @org.junit.jupiter.api.Test
+    void prodTellsTheGatewayWhichProxiesToBelieve() {
+        String overlay = "k8s/overlays/prod";
+        Deployment gateway = Overlays.ofKind(overlay, Deployment.class)
+                .filter(d -> d.getMetadata().getName().equals("gateway-service")).findFirst().orElseThrow();
+        EnvVar env = gateway.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("TRUSTED_PROXIES")).findFirst()
+                .orElseThrow(() -> new AssertionError("prod: the gateway has no TRUSTED_PROXIES"));
+        String value = env.getValue();
+        if (env.getValueFrom() != null) {
+            var ref = env.getValueFrom().getConfigMapKeyRef();
+            assertThat(ref).as("TRUSTED_PROXIES comes from a ConfigMap key").isNotNull();
+            ConfigMap configMap = Overlays.ofKind(overlay, ConfigMap.class)
+                    .filter(c -> c.getMetadata().getName().equals(ref.getName())).findFirst()
+                    .orElseThrow(() -> new AssertionError("prod: ConfigMap " + ref.getName() + " is not rendered"));
+            value = configMap.getData().get(ref.getKey());
+        }
+        assertThat(value).as("prod TRUSTED_PROXIES").isNotBlank();
+        for (String cidr : value.split(",")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("(\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F:]+:[0-9a-fA-F:]*)(?:/(\\d{1,3}))?").matcher(cidr.strip());
+            assertThat(m.matches()).as("an address or CIDR: " + cidr).isTrue();
+            int prefix = m.group(2) == null ? 128 : Integer.parseInt(m.group(2));
+            assertThat(prefix).as(cidr + " trusts every address").isGreaterThanOrEqualTo(8);
+        }
+    }
+
+    /** Outside a laptop cluster nobody registers in the default tenant by finding the sign-up form. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theDefaultTenantIsCreatedClosedOutsideTheLocalOverlay(String overlay) {
+        Deployment auth = Overlays.ofKind(overlay, Deployment.class)
+                .filter(d -> d.getMetadata().getName().equals("auth-service")).findFirst().orElseThrow();
+        String open = auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("DEFAULT_TENANT_OPEN_SIGNUP")).map(EnvVar::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": auth-service sets no DEFAULT_TENANT_OPEN_SIGNUP"));
+        assertThat(open).as(overlay + " DEFAULT_TENANT_OPEN_SIGNUP")
+                .isEqualTo(overlay.equals("k8s/overlays/local") ? "true" : "false");
+    }
+
+    /** prod's managed Kafka has three brokers: the topics the services declare get three replicas, two in sync. */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void topicReplicationIsSetForProdAndConsistentEverywhere(String overlay) {
+        Map<String, String> endpoints = Overlays.ofKind(overlay, ConfigMap.class)
+                .filter(c -> c.getMetadata().getName().startsWith("parley-endpoints")).findFirst().orElseThrow().getData();
+        String replicas = endpoints.getOrDefault("CHAT_KAFKA_TOPICS_REPLICATION_FACTOR", "1");
+        String inSync = endpoints.getOrDefault("CHAT_KAFKA_TOPICS_MIN_INSYNC_REPLICAS", "1");
+        assertThat(Integer.parseInt(inSync)).as(overlay + " min.insync.replicas <= replication factor")
+                .isBetween(1, Integer.parseInt(replicas));
+        if (overlay.equals("k8s/overlays/prod")) {
+            assertThat(replicas).isEqualTo("3");
+            assertThat(inSync).isEqualTo("2");
+        }
     }
 }

@@ -6,9 +6,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 
 import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.kit.kafka.TopicReplication;
 
 @Configuration(proxyBeanMethods = false)
 class KafkaConfig {
@@ -18,10 +18,9 @@ class KafkaConfig {
      * reads the topic from its end when it starts (access tokens expire sooner anyway).
      */
     @Bean
-    NewTopic sessionsTopic() {
-        return TopicBuilder.name(Topics.SESSIONS)
+    NewTopic sessionsTopic(TopicReplication replication) {
+        return replication.topic(Topics.SESSIONS)
                 .partitions(4)
-                .replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis()))
                 .build();
     }

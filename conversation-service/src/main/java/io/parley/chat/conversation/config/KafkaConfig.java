@@ -6,19 +6,18 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 
 import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.kit.kafka.TopicReplication;
 
 @Configuration(proxyBeanMethods = false)
 class KafkaConfig {
 
     /** Seven days: consumers that were down that long rebuild from this service, not from the topic. */
     @Bean
-    NewTopic conversationsTopic() {
-        return TopicBuilder.name(Topics.CONVERSATIONS)
+    NewTopic conversationsTopic(TopicReplication replication) {
+        return replication.topic(Topics.CONVERSATIONS)
                 .partitions(4)
-                .replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
                 .build();
     }
@@ -29,10 +28,9 @@ class KafkaConfig {
      * declared topic that exists is left as it is).
      */
     @Bean
-    NewTopic messagesTopic() {
-        return TopicBuilder.name(Topics.MESSAGES)
+    NewTopic messagesTopic(TopicReplication replication) {
+        return replication.topic(Topics.MESSAGES)
                 .partitions(4)
-                .replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
                 .build();
     }

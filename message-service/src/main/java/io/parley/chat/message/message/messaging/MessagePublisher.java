@@ -11,12 +11,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.kit.kafka.TopicReplication;
 import io.parley.chat.message.message.Message;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -114,8 +114,8 @@ public class MessagePublisher {
 
         /** History lives in Mongo; the topic only has to bridge edges that were briefly away. */
         @Bean
-        NewTopic messagesTopic() {
-            return TopicBuilder.name(Topics.MESSAGES).partitions(4).replicas(1)
+        NewTopic messagesTopic(TopicReplication replication) {
+            return replication.topic(Topics.MESSAGES).partitions(4)
                     .config(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()))
                     .build();
         }
