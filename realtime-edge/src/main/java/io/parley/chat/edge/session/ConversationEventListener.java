@@ -13,6 +13,7 @@ import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 import io.parley.chat.kit.membership.ConversationEvents;
 
 /**
@@ -47,7 +48,8 @@ class ConversationEventListener {
         conversationEvents.onEvent(this::apply);
     }
 
-    @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "realtime-edge-${random.uuid}")
+    @KafkaListener(topics = Topics.CONVERSATIONS, groupId = "realtime-edge-${random.uuid}",
+            containerFactory = EphemeralListenersAutoConfiguration.FACTORY)
     void onRecord(ConsumerRecord<String, String> record) {
         events.read(record, ConversationEvent.class).ifPresent(conversationEvents::accept);
     }

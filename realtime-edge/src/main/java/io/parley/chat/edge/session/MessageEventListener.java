@@ -9,6 +9,7 @@ import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 
 /**
  * Feeds {@link Topics#MESSAGES} into the local feeds (subscribed sockets) and the
@@ -33,7 +34,8 @@ class MessageEventListener {
         this.events = events;
     }
 
-    @KafkaListener(topics = Topics.MESSAGES, groupId = "realtime-edge-${random.uuid}")
+    @KafkaListener(topics = Topics.MESSAGES, groupId = "realtime-edge-${random.uuid}",
+            containerFactory = EphemeralListenersAutoConfiguration.FACTORY)
     void onRecord(ConsumerRecord<String, String> record) {
         boolean watched = feeds.isWatched(record.key());
         if (!watched && !activity.isIndexed(record.key())) {

@@ -12,6 +12,7 @@ import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 
 /**
  * Relays {@link Topics#PRESENCE} to the sockets that care, each event encoded once and
@@ -36,7 +37,8 @@ class PresenceEventListener {
         this.events = events;
     }
 
-    @KafkaListener(topics = Topics.PRESENCE, groupId = "realtime-edge-${random.uuid}")
+    @KafkaListener(topics = Topics.PRESENCE, groupId = "realtime-edge-${random.uuid}",
+            containerFactory = EphemeralListenersAutoConfiguration.FACTORY)
     void onRecord(ConsumerRecord<String, String> record) {
         PresenceEvent event = events.read(record, PresenceEvent.class).orElse(null);
         if (event == null || event.type() == null || event.tenantId() == null || event.userId() == null) {

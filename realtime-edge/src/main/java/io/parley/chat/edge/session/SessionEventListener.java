@@ -8,6 +8,7 @@ import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.kit.events.EventReader;
+import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 import io.parley.chat.kit.security.RevokedSessions;
 
 /**
@@ -36,7 +37,8 @@ class SessionEventListener {
         revoked.onRevoked(this::closeSockets);
     }
 
-    @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}")
+    @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}",
+            containerFactory = EphemeralListenersAutoConfiguration.FACTORY)
     void onRecord(ConsumerRecord<String, String> record) {
         SessionEvent event = events.read(record, SessionEvent.class).orElse(null);
         if (event == null || event.type() != SessionEvent.Type.SessionRevoked || event.tenantId() == null
