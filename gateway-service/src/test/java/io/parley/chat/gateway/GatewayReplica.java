@@ -1,8 +1,9 @@
 package io.parley.chat.gateway;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,8 +33,10 @@ final class GatewayReplica {
         Runtime.getRuntime().addShutdownHook(new Thread(context::close, "gateway-replica-stop"));
     }
 
+    /** Settings as {@code --name=value}; one that names a default below replaces it (a repeated argument would join both). */
     static GatewayReplica start(UpstreamServer upstream, String... settings) {
-        List<String> args = new ArrayList<>(List.of(
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String setting : List.of(
                 "--server.port=0",
                 "--AUTH_URL=" + upstream.url(),
                 "--CONVERSATION_URL=" + upstream.url(),
@@ -41,9 +44,14 @@ final class GatewayReplica {
                 "--PRESENCE_URL=" + upstream.url(),
                 "--chat.security.jwks-uri=" + TestInfrastructure.tokens().jwksUri(),
                 "--spring.data.redis.host=" + TestInfrastructure.redis().host(),
-                "--spring.data.redis.port=" + TestInfrastructure.redis().port()));
-        args.addAll(List.of(settings));
-        return new GatewayReplica(new SpringApplicationBuilder(GatewayApplication.class).run(args.toArray(String[]::new)));
+                "--spring.data.redis.port=" + TestInfrastructure.redis().port())) {
+            args.put(setting.substring(0, setting.indexOf('=')), setting);
+        }
+        for (String setting : settings) {
+            args.put(setting.substring(0, setting.indexOf('=')), setting);
+        }
+        return new GatewayReplica(new SpringApplicationBuilder(GatewayApplication.class)
+                .run(args.values().toArray(String[]::new)));
     }
 
     String url() {
