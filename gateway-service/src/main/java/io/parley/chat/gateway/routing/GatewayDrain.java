@@ -53,7 +53,6 @@ class GatewayDrain implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Counter left;
     private final Counter closed;
-    private volatile boolean running;
     private volatile boolean draining;
 
     GatewayDrain(JsonMapper json, GatewayProperties properties, ApplicationEventPublisher events, MeterRegistry meters) {
@@ -98,15 +97,25 @@ class GatewayDrain implements SmartLifecycle {
         sockets.remove(socket);
     }
 
+    /** First in shutdown: before the web server's graceful shutdown, while it still serves. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Running means accepting handshakes; a drain happens once per start. */
+    @Override
+    public boolean isRunning() {
+        return !draining;
+    }
+
     @Override
     public void start() {
         draining = false;
-        running = true;
     }
 
     @Override
     public void stop() {
-        running = false;
         draining = true;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         List<ProxiedSocket> open = List.copyOf(sockets);
@@ -139,13 +148,4 @@ class GatewayDrain implements SmartLifecycle {
         return socket.close(GOING_AWAY).then(socket.ended());
     }
 
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE;
-    }
 }
