@@ -184,4 +184,40 @@ class KustomizeOverlaysTest {
             assertThat(inSync).isEqualTo("2");
         }
     }
+
+    /**
+     * The kubelet kills the gateway this long after it starts stopping it: enough for the preStop
+     * sleep, the WebSocket drain (reconnect, then 1001 after WS_DRAIN_GRACE) and Spring's graceful
+     * shutdown of the REST calls in flight, so that no socket is cut without its reconnect frame.
+     */
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theGatewaysGracePeriodCoversItsDrain(String overlay) {
+        PodSpec pod = Overlays.ofKind(overlay, Deployment.class)
+                .filter(d -> "gateway-service".equals(d.getMetadata().getName())).findFirst().orElseThrow()
+                .getSpec().getTemplate().getSpec();
+        Container gateway = pod.getContainers().get(0);
+        List<String> preStop = gateway.getLifecycle().getPreStop().getExec().getCommand();
+        assertThat(preStop).as(overlay + " gateway preStop").hasSize(2).first().isEqualTo("sleep");
+        long needed = Long.parseLong(preStop.get(1)) + seconds(env(gateway, "WS_DRAIN_GRACE"))
+                + seconds(env(gateway, "SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE"));
+        assertThat(pod.getTerminationGracePeriodSeconds()).as(overlay + " gateway grace period").isGreaterThanOrEqualTo(needed + 5);
+    }
+
+    private static String env(Container container, String name) {
+        return container.getEnv().stream().filter(env -> name.equals(env.getName())).map(EnvVar::getValue)
+                .findFirst().orElseThrow(() -> new AssertionError(container.getName() + " sets no " + name));
+    }
+
+    /** Spring's simple duration style, as the manifests write it: {@code 10s}, {@code 2m}, {@code 500ms}. */
+    private static long seconds(String duration) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(duration.trim());
+        assertThat(m.matches()).as("a duration like 10s: " + duration).isTrue();
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> (amount + 999) / 1000;
+            case "m" -> amount * 60;
+            default -> amount;
+        };
+    }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -22,18 +24,25 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * A stand-in for realtime-edge over a real socket: it accepts a handshake only when it
  * carries a token, either as {@code Authorization: Bearer ...} or as a {@code bearer.<jwt>}
  * subprotocol (and answers 401 otherwise, as the edge does), selects {@code chat.v1} when offered, and
- * echoes every frame except {@code close:<code>}, which closes the socket with that code.
+ * echoes every frame except the commands: {@code close:<code>} closes the socket with that code,
+ * {@code fragment:<text>} sends text as the first frame of a message that is not finished, and
+ * {@code last-fragment:<text>} finishes it with a continuation frame. It records the close
+ * status each socket ends with.
  */
 final class EdgeServer {
 
     static final String SUBPROTOCOL = "chat.v1";
     static final String CLOSE_COMMAND = "close:";
+    static final String FRAGMENT_COMMAND = "fragment:";
+    static final String LAST_FRAGMENT_COMMAND = "last-fragment:";
 
     record Handshake(String authorization, List<String> offeredProtocols) {
     }
 
     private final Queue<Handshake> handshakes = new ConcurrentLinkedQueue<>();
     private final AtomicInteger openSessions = new AtomicInteger();
+    private final AtomicInteger fragmentsSent = new AtomicInteger();
+    private final Queue<String> closeStatuses = new ConcurrentLinkedQueue<>();
     private volatile int port;
     private volatile DisposableServer server;
 
@@ -76,12 +85,26 @@ final class EdgeServer {
 
     private Mono<Void> echo(WebsocketInbound in, WebsocketOutbound out) {
         openSessions.incrementAndGet();
+        in.receiveCloseStatus().subscribe(status -> closeStatuses.add(status.code() + " " + status.reasonText()));
         return in.receive().asString()
-                .concatMap(text -> text.startsWith(CLOSE_COMMAND)
-                        ? out.sendClose(Integer.parseInt(text.substring(CLOSE_COMMAND.length())), "closed by edge")
-                        : out.sendString(Mono.just(text)).then())
+                .concatMap(text -> answer(text, out))
                 .then()
                 .doFinally(signal -> openSessions.decrementAndGet());
+    }
+
+    private Mono<Void> answer(String text, WebsocketOutbound out) {
+        if (text.startsWith(CLOSE_COMMAND)) {
+            return out.sendClose(Integer.parseInt(text.substring(CLOSE_COMMAND.length())), "closed by edge");
+        }
+        if (text.startsWith(FRAGMENT_COMMAND)) {
+            return out.sendObject(new TextWebSocketFrame(false, 0, text.substring(FRAGMENT_COMMAND.length()))).then()
+                    .doOnSuccess(sent -> fragmentsSent.incrementAndGet());
+        }
+        if (text.startsWith(LAST_FRAGMENT_COMMAND)) {
+            return out.sendObject(new ContinuationWebSocketFrame(true, 0, text.substring(LAST_FRAGMENT_COMMAND.length())))
+                    .then();
+        }
+        return out.sendString(Mono.just(text)).then();
     }
 
     String url() {
@@ -96,8 +119,19 @@ final class EdgeServer {
         return openSessions.get();
     }
 
+    /** First fragments of unfinished messages written to the socket so far. */
+    int fragmentsSent() {
+        return fragmentsSent.get();
+    }
+
+    /** {@code "<code> <reason>"} of every socket that ended with a close frame from the gateway. */
+    List<String> closeStatuses() {
+        return List.copyOf(closeStatuses);
+    }
+
     void forget() {
         handshakes.clear();
+        closeStatuses.clear();
     }
 
     void stop() {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.parley.chat.testkit.TestInfrastructure;
@@ -21,10 +22,12 @@ import io.parley.chat.testkit.TestInfrastructure;
  */
 final class GatewayReplica {
 
+    private final ConfigurableApplicationContext context;
     private final String url;
     private final WebTestClient client;
 
     private GatewayReplica(ConfigurableApplicationContext context) {
+        this.context = context;
         this.url = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
         this.client = WebTestClient.bindToServer()
                 .baseUrl(url)
@@ -60,5 +63,13 @@ final class GatewayReplica {
 
     WebTestClient client() {
         return client;
+    }
+
+    /**
+     * What closing the context does first (the drain runs in the highest shutdown phase), without
+     * closing it: see above. Returns once the drain is done.
+     */
+    void drain() {
+        context.getBean("gatewayDrain", Lifecycle.class).stop();
     }
 }

@@ -21,13 +21,18 @@ import io.parley.chat.testkit.TestInfrastructure;
 /**
  * Two gateway replicas in front of the same upstreams share one real Redis: a caller's
  * quota is spent across both (the sum is limited, not each replica's share), per user
- * for authenticated calls and per client address for anonymous ones.
+ * for authenticated calls and per client address for anonymous ones. While Redis is down
+ * each replica applies the same quotas from its own memory, and shares them again once
+ * Redis is back.
  */
 class SharedRateLimitIT {
 
     private static final int USER_CAPACITY = 4;
     private static final int ANONYMOUS_CAPACITY = 3;
     private static final UpstreamServer UPSTREAM = UpstreamServer.start("any");
+
+    private static final String LOCAL = "backend=\"local\"";
+    private static final String LIMITED = "outcome=\"limited\"";
 
     private static WebTestClient replicaA;
     private static WebTestClient replicaB;
@@ -126,25 +131,46 @@ class SharedRateLimitIT {
     }
 
     @Test
-    void redisOutageLetsRequestsThroughWithoutQuota() throws Exception {
-        String bearer = "Bearer " + TestInfrastructure.tokens().mint("rl-" + UUID.randomUUID(), "acme");
+    void whileRedisIsDownEachReplicaLimitsFromMemoryAndTheSharedBucketsReturnWithRedis() throws Exception {
+        String ann = "Bearer " + TestInfrastructure.tokens().mint("rl-" + UUID.randomUUID(), "acme");
+        double limitedBefore = Metrics.of(replicaA).value("chat_gateway_rate_limit_decisions_total", LOCAL, LIMITED);
+        double failoversBefore = Metrics.of(replicaA).value("chat_gateway_rate_limit_failovers_total");
+
         TestInfrastructure.redis().stop();
         try {
-            for (int i = 0; i < USER_CAPACITY * 2; i++) {
-                long started = System.nanoTime();
-                replicaA.get().uri("/api/v1/presence").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
-                        .expectStatus().isOk()
-                        .expectHeader().valueEquals("X-RateLimit-Limit", String.valueOf(USER_CAPACITY))
-                        .expectHeader().doesNotExist("X-RateLimit-Remaining");
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-            }
+            assertThat(presenceStatuses(replicaA, ann, USER_CAPACITY + 3))
+                    .containsExactly(200, 200, 200, 200, 429, 429, 429);
+            replicaA.get().uri("/api/v1/presence").header(HttpHeaders.AUTHORIZATION, ann).exchange()
+                    .expectStatus().isEqualTo(429)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                    .expectHeader().valueEquals("X-RateLimit-Remaining", "0")
+                    .expectBody().jsonPath("$.type").isEqualTo("https://parley.dev/problems/rate-limited");
+            // per replica meanwhile: the other one has a bucket of its own for ann
+            assertThat(presenceStatuses(replicaB, ann, USER_CAPACITY + 1)).containsExactly(200, 200, 200, 200, 429);
+
+            Metrics metrics = Metrics.of(replicaA);
+            assertThat(metrics.value("chat_gateway_rate_limit_decisions_total", LOCAL, LIMITED)).isEqualTo(limitedBefore + 4);
+            assertThat(metrics.value("chat_gateway_rate_limit_failovers_total")).isEqualTo(failoversBefore + 1);
+            assertThat(metrics.value("chat_gateway_rate_limit_local")).isEqualTo(1);
         } finally {
             TestInfrastructure.redis().restart();
         }
-        // quotas apply again once Redis is back
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                replicaB.get().uri("/api/v1/presence").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
-                        .expectHeader().exists("X-RateLimit-Remaining"));
+
+        for (WebTestClient replica : List.of(replicaA, replicaB)) {
+            // each request after the back-off lets one ask Redis; the first answer switches the replica back
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                presenceStatuses(replica, "Bearer " + TestInfrastructure.tokens().mint("probe-" + UUID.randomUUID(), "acme"), 1);
+                assertThat(Metrics.of(replica).value("chat_gateway_rate_limit_local")).isZero();
+            });
+        }
+        String bob = "Bearer " + TestInfrastructure.tokens().mint("rl-" + UUID.randomUUID(), "acme");
+        double redisBefore = Metrics.of(replicaA).value("chat_gateway_rate_limit_decisions_total", "backend=\"redis\"",
+                "outcome=\"allowed\"");
+        assertThat(presenceStatuses(replicaA, bob, USER_CAPACITY)).containsOnly(200);
+        assertThat(presenceStatuses(replicaB, bob, 1)).as("bob's quota is shared again").containsExactly(429);
+        assertThat(Metrics.of(replicaA).value("chat_gateway_rate_limit_decisions_total", "backend=\"redis\"",
+                "outcome=\"allowed\"")).isEqualTo(redisBefore + USER_CAPACITY);
     }
 
     @Test
@@ -153,6 +179,15 @@ class SharedRateLimitIT {
                 .expectHeader().valueEquals("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         replicaA.get().uri("/.well-known/jwks.json").exchange()
                 .expectHeader().doesNotExist("Strict-Transport-Security");
+    }
+
+    private static List<Integer> presenceStatuses(WebTestClient replica, String bearer, int requests) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            statuses.add(replica.get().uri("/api/v1/presence").header(HttpHeaders.AUTHORIZATION, bearer).exchange()
+                    .returnResult(String.class).getStatus().value());
+        }
+        return statuses;
     }
 
     private static EntityExchangeResult<String> login(WebTestClient replica, String forwardedFor) {
@@ -174,6 +209,8 @@ class SharedRateLimitIT {
                 "--chat.gateway.trusted-proxies=127.0.0.1/32,::1/128",
                 // a loaded test machine must not turn a slow quota into a skipped one
                 "--chat.gateway.rate-limits.redis-timeout=3s",
+                // back on Redis soon after it returns: the outage test waits for it
+                "--chat.gateway.rate-limits.redis-retry-after=500ms",
                 "--chat.gateway.rate-limits.routes.presence.capacity=" + USER_CAPACITY,
                 "--chat.gateway.rate-limits.routes.presence.per-second=0.001",
                 "--chat.gateway.rate-limits.routes.auth.capacity=" + ANONYMOUS_CAPACITY,

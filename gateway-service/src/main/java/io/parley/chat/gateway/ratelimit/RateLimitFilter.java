@@ -1,11 +1,7 @@
 package io.parley.chat.gateway.ratelimit;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -32,28 +28,23 @@ import reactor.core.publisher.Mono;
  * route carries {@code X-RateLimit-Limit} and {@code X-RateLimit-Remaining}; a refused
  * request is a 429 problem detail with {@code Retry-After}.
  *
- * <p>When Redis is slow or down the request passes without a quota: a rate limit that
- * stops messaging during a Redis outage would be a bigger outage than the abuse it
- * prevents. That is logged once per {@link #OUTAGE_LOG_INTERVAL}, not once per request.
+ * <p>The buckets are shared in Redis; while Redis is slow or down, each replica keeps its
+ * own ({@link FailoverTokenBuckets}): a rate limit that stopped messaging during a Redis
+ * outage would be a bigger outage than the abuse it prevents, and one that stopped limiting
+ * would invite the abuse.
  */
 @Component
 class RateLimitFilter implements GlobalFilter, Ordered {
 
-    private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
-    static final Duration OUTAGE_LOG_INTERVAL = Duration.ofMinutes(1);
     static final String LIMIT_HEADER = "X-RateLimit-Limit";
     static final String REMAINING_HEADER = "X-RateLimit-Remaining";
 
-    private final RedisTokenBuckets buckets;
+    private final FailoverTokenBuckets buckets;
     private final Map<String, Limit> limits;
-    private final Duration redisTimeout;
-    private final AtomicLong lastOutageLog = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong unlimitedSinceLog = new AtomicLong();
 
-    RateLimitFilter(RedisTokenBuckets buckets, GatewayProperties properties) {
+    RateLimitFilter(FailoverTokenBuckets buckets, GatewayProperties properties) {
         this.buckets = buckets;
         this.limits = properties.rateLimits().routes();
-        this.redisTimeout = properties.rateLimits().redisTimeout();
     }
 
     @Override
@@ -71,8 +62,6 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         }
         return caller(exchange)
                 .flatMap(caller -> buckets.take(route.getId() + ":" + caller, limit))
-                .timeout(redisTimeout)
-                .onErrorResume(error -> Mono.just(unlimited(error)))
                 .flatMap(quota -> apply(exchange, chain, limit, quota));
     }
 
@@ -91,9 +80,7 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     private Mono<Void> apply(ServerWebExchange exchange, GatewayFilterChain chain, Limit limit, Quota quota) {
         HttpHeaders headers = exchange.getResponse().getHeaders();
         headers.set(LIMIT_HEADER, Integer.toString(limit.capacity()));
-        if (quota.known()) {
-            headers.set(REMAINING_HEADER, Long.toString(quota.remaining()));
-        }
+        headers.set(REMAINING_HEADER, Long.toString(quota.remaining()));
         if (quota.allowed()) {
             return chain.filter(exchange);
         }
@@ -101,17 +88,5 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
         return ProblemResponses.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                 "Too many requests. Retry after " + seconds + " s.", true);
-    }
-
-    private Quota unlimited(Throwable error) {
-        long now = System.nanoTime();
-        long last = lastOutageLog.get();
-        long passed = unlimitedSinceLog.incrementAndGet();
-        if ((last == Long.MIN_VALUE || now - last >= OUTAGE_LOG_INTERVAL.toNanos()) && lastOutageLog.compareAndSet(last, now)) {
-            unlimitedSinceLog.addAndGet(-passed);
-            log.warn("Rate limits are not applied: Redis did not answer ({}); {} request(s) passed without a quota"
-                    + " since the last report", error.toString(), passed);
-        }
-        return Quota.UNKNOWN;
     }
 }

@@ -1,7 +1,7 @@
 package io.parley.chat.gateway.ratelimit;
 
+import java.time.Duration;
 import java.util.List;
-
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +11,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
+import io.parley.chat.gateway.config.GatewayProperties;
 import io.parley.chat.gateway.config.GatewayProperties.Limit;
 import reactor.core.publisher.Mono;
 
@@ -19,9 +20,11 @@ import reactor.core.publisher.Mono;
  * per-node counters, N replicas would each allow the full quota. One Lua script reads,
  * refills and takes atomically (no read-modify-write race between replicas), and it
  * uses Redis's own clock, so replicas with skewed clocks cannot refill a bucket early.
+ * A quota that takes longer than {@code chat.gateway.rate-limits.redis-timeout} is an
+ * error, which {@link FailoverTokenBuckets} answers from memory.
  */
 @Component
-class RedisTokenBuckets {
+class RedisTokenBuckets implements TokenBuckets {
 
     private static final Logger log = LoggerFactory.getLogger(RedisTokenBuckets.class);
     private static final String PREFIX = "gateway:rate:";
@@ -57,30 +60,33 @@ class RedisTokenBuckets {
             """, List.class);
 
     private final ReactiveStringRedisTemplate redis;
+    private final Duration timeout;
 
-    RedisTokenBuckets(ReactiveStringRedisTemplate redis) {
+    RedisTokenBuckets(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
         this.redis = redis;
+        this.timeout = properties.rateLimits().redisTimeout();
     }
 
     /**
      * Opens the shared Redis connection at startup: the first quota would otherwise pay for
-     * the connection and the script load, and run past the quota timeout (fail open).
+     * the connection and the script load, and run past the quota timeout.
      */
     @EventListener(ApplicationReadyEvent.class)
     void connect() {
         redis.execute(TAKE, List.of(PREFIX + "warm-up"), List.of("1", "1"))
-                .subscribe(reply -> { }, error -> log.info("Redis is not reachable yet ({}): rate limits start when it is",
-                        error.toString()));
+                .subscribe(reply -> { }, error -> log.info("Redis is not reachable yet ({}): quotas come from this"
+                        + " replica's memory until it is", error.toString()));
     }
 
-    /** Takes one request from the bucket of {@code key} under {@code limit}. */
-    Mono<Quota> take(String key, Limit limit) {
+    @Override
+    public Mono<Quota> take(String key, Limit limit) {
         return redis.execute(TAKE, List.of(PREFIX + key),
                         List.of(Integer.toString(limit.capacity()), Double.toString(limit.perSecond())))
                 // the reply arrives as one list or element by element, depending on the driver: flatten
                 .<Object>flatMapIterable(reply -> reply instanceof List<?> list ? list : List.of(reply))
                 .collectList()
-                .map(RedisTokenBuckets::quota);
+                .map(RedisTokenBuckets::quota)
+                .timeout(timeout);
     }
 
     private static Quota quota(List<?> reply) {

@@ -30,6 +30,7 @@ import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -47,7 +48,9 @@ import reactor.core.publisher.Sinks;
  * </ul>
  * The client's {@code Sec-WebSocket-Protocol} list and its {@code Authorization} header go
  * to the edge unchanged (the edge authenticates the handshake itself); frames and close
- * codes (4001, 4003, 4008, ...) are relayed in both directions.
+ * codes (4001, 4003, 4008, ...) are relayed in both directions. Every relay is known to
+ * {@link GatewayDrain}, which hands the clients over when the gateway stops; while it
+ * does, a handshake is a 503 problem.
  */
 @Component
 class WebSocketProxyFilter implements GlobalFilter, Ordered {
@@ -63,6 +66,7 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
     private final WebSocketClient edgeClient;
     private final WebSocketService webSocketService;
     private final ObjectProvider<List<HttpHeadersFilter>> headersFiltersProvider;
+    private final GatewayDrain drain;
     private volatile List<HttpHeadersFilter> headersFilters;
 
     /**
@@ -71,10 +75,11 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
      * TLS, frame size, proxy pings) apply as they would to Spring Cloud Gateway's filter.
      */
     WebSocketProxyFilter(WebSocketClient edgeClient, WebSocketService webSocketService,
-            ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters, GatewayDrain drain) {
         this.edgeClient = edgeClient;
         this.webSocketService = webSocketService;
         this.headersFiltersProvider = headersFilters;
+        this.drain = drain;
     }
 
     @Override
@@ -93,6 +98,9 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
         ServerHttpRequest request = exchange.getRequest();
         if (!isHandshake(request)) {
             return Mono.error(new NotAWebSocketHandshake(request.getPath().value()));
+        }
+        if (drain.draining()) {
+            return Mono.error(new GatewayDraining());
         }
         List<String> offered = offeredProtocols(request.getHeaders());
         HttpHeaders headers = upstreamHeaders(exchange);
@@ -113,7 +121,7 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
                 .subscribe(null, accepted::tryEmitError, accepted::tryEmitEmpty);
         return accepted.asMono()
                 .flatMap(edge -> webSocketService.handleRequest(normalizedProtocols(exchange, offered),
-                        new ClientSide(edge, released)))
+                        new ClientSide(edge, released, drain)))
                 .doOnError(error -> released.tryEmitEmpty())
                 .doOnCancel(() -> {
                     released.tryEmitEmpty();
@@ -199,12 +207,14 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
         private final WebSocketSession edge;
         private final String selected;
         private final Sinks.Empty<Void> released;
+        private final GatewayDrain drain;
 
         /** Offers the client exactly the subprotocol the edge selected, or none if it selected none. */
-        ClientSide(WebSocketSession edge, Sinks.Empty<Void> released) {
+        ClientSide(WebSocketSession edge, Sinks.Empty<Void> released, GatewayDrain drain) {
             this.edge = edge;
             this.selected = edge.getHandshakeInfo().getSubProtocol();
             this.released = released;
+            this.drain = drain;
         }
 
         @Override
@@ -214,12 +224,19 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
         @Override
         public Mono<Void> handle(WebSocketSession client) {
+            ProxiedSocket socket = new ProxiedSocket(client, edge);
+            drain.admitted(socket);
             // The close watchers are subscribed before the relays: when the edge closes, its
             // status is known before Reactor Netty cancels the relay reading from the client,
             // and a cancelled read closes the client without a status (1005) unless a close
             // frame was already sent.
-            return Mono.when(closeOnClose(edge, client), closeOnClose(client, edge), relay(client, edge), relay(edge, client))
-                    .doFinally(signal -> released.tryEmitEmpty());
+            return Mono.when(closeOnClose(edge, client), closeOnClose(client, edge),
+                            relay(client, edge, socket.towardEdge()), relay(edge, client, socket.towardClient()))
+                    .doFinally(signal -> {
+                        drain.left(socket);
+                        socket.end();
+                        released.tryEmitEmpty();
+                    });
         }
 
         /** When {@code from} closes, closes {@code to} with the same status (4001, 4003, 4008, 1001, ...). */
@@ -231,9 +248,8 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
         }
 
         /** Frames from one side to the other until either side ends. */
-        private static Mono<Void> relay(WebSocketSession from, WebSocketSession to) {
-            // retain: the inbound buffer is released once read, the outbound write releases it again
-            return to.send(from.receive().doOnNext(WebSocketMessage::retain))
+        private static Mono<Void> relay(WebSocketSession from, WebSocketSession to, Flux<WebSocketMessage> frames) {
+            return to.send(frames)
                     .onErrorResume(error -> {
                         log.debug("WebSocket relay {} -> {} ended: {}", from.getId(), to.getId(), error.toString());
                         return Mono.empty();

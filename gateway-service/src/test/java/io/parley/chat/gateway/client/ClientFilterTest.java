@@ -63,7 +63,9 @@ class ClientFilterTest {
 
     private static ClientFilter filter(List<String> trusted) {
         return new ClientFilter(new GatewayProperties(trusted, List.of(), DataSize.ofKilobytes(64),
-                new GatewayProperties.RateLimits(java.time.Duration.ofMillis(250), java.util.Map.of()),
-                new GatewayProperties.CircuitBreaker(50, 20, 10, java.time.Duration.ofSeconds(10), 3)));
+                new GatewayProperties.RateLimits(java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(5),
+                        100_000, java.util.Map.of()),
+                new GatewayProperties.CircuitBreaker(50, 20, 10, java.time.Duration.ofSeconds(10), 3),
+                java.time.Duration.ofSeconds(10)));
     }
 }
