@@ -2,6 +2,7 @@ package io.parley.chat.cluster;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +40,15 @@ public final class LocalCluster implements AutoCloseable {
     static final String PLATFORM_ADMIN_USERNAME = "platform-admin";
 
     private final Options options;
+    /** Where each service is reached: its only replica, or the balancer in front of its replicas. */
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, List<Integer>> replicaPorts = new LinkedHashMap<>();
     private final List<ServiceProcess> services = new ArrayList<>();
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
+    private final List<TcpBalancer> balancers = new ArrayList<>();
     private KafkaBroker kafka;
     private EmbeddedMongo mongo;
+    private TcpBalancer mongoFront;
     private EmbeddedRedis redis;
     private String mongoUri;
     private String kafkaBootstrap;
@@ -61,9 +66,24 @@ public final class LocalCluster implements AutoCloseable {
      * @param jvmOptions    options for every service JVM
      * @param startTimeout  how long all of it may take to become ready
      * @param out           where progress is reported
+     * @param replicas      instances of every service (1, or more for {@code ./run --replicas 2} and the fault
+     *                      tests): the gateways' load balancer spreads calls over them, and a TCP balancer on each
+     *                      service's port stands for its Kubernetes Service (for the gateways: the ingress)
      */
     public record Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
-                          List<String> jvmOptions, Duration startTimeout, PrintStream out) {
+                          List<String> jvmOptions, Duration startTimeout, PrintStream out, int replicas) {
+
+        public Options {
+            if (replicas < 1) {
+                throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
+            }
+        }
+
+        /** One instance of every service. */
+        public Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
+                       List<String> jvmOptions, Duration startTimeout, PrintStream out) {
+            this(root, dataDir, fixedPorts, persistent, environment, jvmOptions, startTimeout, out, 1);
+        }
 
         /**
          * Small, quick-starting JVMs. The young generation is fixed and the heap kept within
@@ -98,10 +118,13 @@ public final class LocalCluster implements AutoCloseable {
         long deadline = System.nanoTime() + options.startTimeout().toNanos();
         CompletableFuture<Void> kafkaReady = startInfrastructure();
         Map<String, String> env = serviceEnvironment();
-        for (String service : SERVICES) {
-            Path jar = options.root().resolve(service).resolve("target").resolve(service + "-" + version() + ".jar");
-            services.add(ServiceProcess.start(service, jar, ports.get(service), env, options.jvmOptions(),
-                    options.dataDir().resolve("logs")));
+        startBalancers();
+        for (int replica = 0; replica < options.replicas(); replica++) {
+            for (String service : SERVICES) {
+                Path jar = options.root().resolve(service).resolve("target").resolve(service + "-" + version() + ".jar");
+                services.add(ServiceProcess.start(replicaName(service, replica), jar, replicaPorts.get(service).get(replica),
+                        env, options.jvmOptions(), arguments(service), options.dataDir().resolve("logs")));
+            }
         }
         try {
             kafkaReady.join();
@@ -112,8 +135,53 @@ public final class LocalCluster implements AutoCloseable {
             service.awaitReady(deadline);
             options.out().printf("  ready  %-21s http://127.0.0.1:%d%n", service.name(), service.port());
         }
+        for (TcpBalancer balancer : balancers) {
+            options.out().printf("  ready  %-21s http://127.0.0.1:%d -> %s%n", balancer.name(),
+                    balancer.port(), balancer.instances().stream().map(a -> String.valueOf(a.getPort())).toList());
+        }
     }
 
+    private String replicaName(String service, int replica) {
+        return options.replicas() == 1 ? service : service + "-" + (replica + 1);
+    }
+
+    /** A TCP balancer on each service's port in front of its replicas (none with one replica). */
+    private void startBalancers() throws IOException {
+        if (options.replicas() == 1) {
+            return;
+        }
+        for (String service : SERVICES) {
+            List<InetSocketAddress> instances = replicaPorts.get(service).stream()
+                    .map(port -> new InetSocketAddress("127.0.0.1", port)).toList();
+            balancers.add(TcpBalancer.start(service, ports.get(service), instances));
+        }
+    }
+
+    /**
+     * With replicas, each gateway lists every replica of every service for Spring Cloud
+     * LoadBalancer and checks their readiness, where a single gateway calls each service's
+     * one URL (in k8s, its Service).
+     */
+    private List<String> arguments(String service) {
+        if (options.replicas() == 1 || !service.equals("gateway-service")) {
+            return List.of();
+        }
+        List<String> arguments = new ArrayList<>(List.of("--LOAD_BALANCER_CONFIGURATIONS=health-check"));
+        for (String upstream : SERVICES) {
+            if (upstream.equals(service)) {
+                continue;
+            }
+            String scheme = upstream.equals("realtime-edge") ? "ws" : "http";
+            List<Integer> instances = replicaPorts.get(upstream);
+            for (int i = 0; i < instances.size(); i++) {
+                arguments.add("--spring.cloud.discovery.client.simple.instances." + upstream + "[" + i + "].uri="
+                        + scheme + "://127.0.0.1:" + instances.get(i));
+            }
+        }
+        return arguments;
+    }
+
+    /** With replicas, replica {@code r} (from 0) of a service on port {@code p} listens on {@code p + 10000 * (r + 1)}. */
     private void assignPorts() throws IOException {
         List<String> taken = new ArrayList<>();
         for (int i = 0; i < SERVICES.size(); i++) {
@@ -122,6 +190,18 @@ public final class LocalCluster implements AutoCloseable {
                 taken.add(port + " (" + SERVICES.get(i) + ")");
             }
             ports.put(SERVICES.get(i), port);
+            List<Integer> replicas = new ArrayList<>();
+            if (options.replicas() == 1) {
+                replicas.add(port);
+            }
+            for (int r = 0; options.replicas() > 1 && r < options.replicas(); r++) {
+                int replicaPort = options.fixedPorts() ? port + 10000 * (r + 1) : Ports.free();
+                if (options.fixedPorts() && !Ports.isFree(replicaPort)) {
+                    taken.add(replicaPort + " (" + replicaName(SERVICES.get(i), r) + ")");
+                }
+                replicas.add(replicaPort);
+            }
+            replicaPorts.put(SERVICES.get(i), replicas);
         }
         if (options.fixedPorts()) {
             checkFree(taken, "MONGO_URI", MONGO_PORT, "MongoDB");
@@ -149,11 +229,19 @@ public final class LocalCluster implements AutoCloseable {
         if (external("MONGO_URI")) {
             mongoUri = options.environment().get("MONGO_URI");
         } else {
+            // with replicas, Mongo is reached through a balancer that a fault test can cut off (cutMongo)
+            int mongoPort = options.replicas() == 1 ? port(MONGO_PORT) : Ports.free();
             mongo = options.persistent()
-                    ? EmbeddedMongo.onDisk(options.dataDir().resolve("mongo").resolve("chat.mv"), port(MONGO_PORT))
+                    ? EmbeddedMongo.onDisk(options.dataDir().resolve("mongo").resolve("chat.mv"), mongoPort)
                     : EmbeddedMongo.inMemory();
             infrastructure.add(mongo);
-            mongoUri = "mongodb://127.0.0.1:" + mongo.port();
+            int front = mongo.port();
+            if (options.replicas() > 1) {
+                mongoFront = TcpBalancer.start("mongo", port(MONGO_PORT), List.of(new InetSocketAddress("127.0.0.1", mongo.port())));
+                infrastructure.add(mongoFront);
+                front = mongoFront.port();
+            }
+            mongoUri = "mongodb://127.0.0.1:" + front;
             options.out().printf("  ready  %-21s %s%n", "mongo (wire server)", mongoUri);
         }
         if (external("REDIS_HOST")) {
@@ -260,6 +348,111 @@ public final class LocalCluster implements AutoCloseable {
         return kafkaBootstrap;
     }
 
+    /** Instances of every service. */
+    public int replicas() {
+        return options.replicas();
+    }
+
+    /** The port of one replica (from 0) of a service; with one replica, the service's port. */
+    public int replicaPort(String service, int replica) {
+        return replicaPorts.get(service).get(replica);
+    }
+
+    /** kill -9 of one replica (from 0) of a service. */
+    public void kill(String service, int replica) {
+        process(service, replica).kill();
+    }
+
+    /** Starts a killed replica again and waits until it is ready. */
+    public void restart(String service, int replica, Duration timeout) throws IOException {
+        ServiceProcess process = process(service, replica);
+        process.restart();
+        process.awaitReady(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Whether every service process is running and ready (a restarted replica is, once it answers readiness). */
+    public boolean allRunning() {
+        return services.stream().allMatch(ServiceProcess::isReady);
+    }
+
+    private ServiceProcess process(String service, int replica) {
+        String name = replicaName(service, replica);
+        return services.stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no process " + name));
+    }
+
+    /** kill -9 of the embedded Kafka broker; {@link #restartKafka} starts it again on its port and data. */
+    public void killKafka() {
+        requireEmbedded(kafka, "KAFKA_BOOTSTRAP");
+        ProcessHandle.of(kafka.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        await(() -> !kafka.isAlive());
+    }
+
+    public void restartKafka(Duration timeout) throws IOException {
+        requireEmbedded(kafka, "KAFKA_BOOTSTRAP");
+        KafkaBroker restarted = KafkaBroker.start(options.dataDir().resolve("kafka"), kafka.port(), timeout);
+        synchronized (infrastructure) {
+            infrastructure.set(infrastructure.indexOf(kafka), restarted);
+        }
+        kafka = restarted;
+    }
+
+    /** kill -9 of the embedded redis-server; {@link #restartRedis} starts a new one, empty, on its port. */
+    public void killRedis() {
+        requireEmbedded(redis, "REDIS_HOST");
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(String.valueOf(redisPort)))
+                        .orElse(true))
+                .toList();
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("no redis-server process found for port " + redisPort);
+        }
+        servers.forEach(ProcessHandle::destroyForcibly);
+        await(() -> servers.stream().noneMatch(ProcessHandle::isAlive));
+    }
+
+    public void restartRedis() throws IOException {
+        requireEmbedded(redis, "REDIS_HOST");
+        EmbeddedRedis restarted = EmbeddedRedis.start(redisPort, options.dataDir().resolve("redis"));
+        synchronized (infrastructure) {
+            infrastructure.set(infrastructure.indexOf(redis), restarted);
+        }
+        redis = restarted;
+    }
+
+    /** Cuts every service off Mongo (open connections closed, new ones refused), as a network outage does. */
+    public void cutMongo() {
+        requireEmbedded(mongoFront, "MONGO_URI (and replicas above 1)");
+        mongoFront.suspend();
+    }
+
+    public void restoreMongo() throws IOException {
+        requireEmbedded(mongoFront, "MONGO_URI (and replicas above 1)");
+        mongoFront.resume();
+    }
+
+    private static void requireEmbedded(Object part, String setting) {
+        if (part == null) {
+            throw new IllegalStateException("only an embedded part can be faulted: unset " + setting);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a killed process did not exit within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Resident memory per process in MiB: the services, and the Kafka broker when embedded. */
     public Map<String, Long> memory() {
         Map<String, Long> rss = new LinkedHashMap<>();
@@ -299,6 +492,8 @@ public final class LocalCluster implements AutoCloseable {
             }
         }
         services.clear();
+        balancers.forEach(TcpBalancer::close);
+        balancers.clear();
         synchronized (infrastructure) {
             for (int i = infrastructure.size() - 1; i >= 0; i--) {
                 try {

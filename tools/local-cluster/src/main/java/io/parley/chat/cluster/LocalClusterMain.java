@@ -22,6 +22,7 @@ public final class LocalClusterMain {
         Path data = root.resolve("data");
         boolean fresh = false;
         Duration timeout = Duration.ofSeconds(120);
+        int replicas = 1;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -29,9 +30,10 @@ public final class LocalClusterMain {
                 case "--fresh" -> fresh = true;
                 case "--data" -> data = Path.of(next(rest, arg)).toAbsolutePath();
                 case "--timeout" -> timeout = Duration.ofSeconds(Long.parseLong(next(rest, arg)));
+                case "--replicas" -> replicas = replicas(next(rest, arg));
                 default -> {
                     System.err.println("Unknown option " + arg + ". Options: --fresh (delete ./data first), "
-                            + "--data DIR, --timeout SECONDS");
+                            + "--data DIR, --timeout SECONDS, --replicas N");
                     System.exit(2);
                 }
             }
@@ -47,7 +49,7 @@ public final class LocalClusterMain {
         LocalCluster cluster;
         try {
             cluster = LocalCluster.start(new LocalCluster.Options(root, data, true, true, System.getenv(), jvm,
-                    timeout, System.out));
+                    timeout.multipliedBy(replicas), System.out, replicas));
         } catch (IOException e) {
             System.err.println();
             System.err.println("The cluster did not start: " + e.getMessage());
@@ -69,7 +71,8 @@ public final class LocalClusterMain {
     private static void printWelcome(LocalCluster cluster, Duration took) {
         String api = cluster.gatewayUrl();
         String ws = cluster.gatewayWebSocketUrl();
-        System.out.printf("%nAll six services are ready in %.1f s.%n", took.toMillis() / 1000.0);
+        System.out.printf("%nAll six services%s are ready in %.1f s.%n",
+                cluster.replicas() == 1 ? "" : " (" + cluster.replicas() + " replicas of each)", took.toMillis() / 1000.0);
         System.out.println("Memory (RSS, MiB): " + cluster.memory());
         System.out.println();
         System.out.println("Open the web client:              " + api + "/");
@@ -93,6 +96,20 @@ public final class LocalClusterMain {
         System.out.println("  and      {\"type\":\"send\",\"id\":\"2\",\"conversationId\":\"<id>\",\"clientMsgId\":\"<uuid>\",\"body\":\"hi\"}");
         System.out.println();
         System.out.println("Press Ctrl-C to stop everything.");
+    }
+
+    private static int replicas(String value) {
+        try {
+            int replicas = Integer.parseInt(value);
+            if (replicas >= 1 && replicas <= 4) {
+                return replicas;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        System.err.println("--replicas takes a number from 1 to 4, not " + value);
+        System.exit(2);
+        return 1;
     }
 
     private static String next(List<String> rest, String option) {

@@ -21,17 +21,23 @@ final class ServiceProcess {
     private final String name;
     private final int port;
     private final Path log;
-    private final Process process;
+    private final ProcessBuilder builder;
+    private volatile Process process;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, Path log, ProcessBuilder builder) throws IOException {
         this.name = name;
         this.port = port;
         this.log = log;
-        this.process = process;
+        this.builder = builder;
+        this.process = builder.start();
     }
 
+    /**
+     * @param name      the process's name in logs and reports ({@code message-service-2} for a second replica)
+     * @param arguments Spring Boot arguments ({@code --name=value}), which win over the environment and application.yaml
+     */
     static ServiceProcess start(String name, Path jar, int port, Map<String, String> env, List<String> jvmOptions,
-                                Path logDir) throws IOException {
+                                List<String> arguments, Path logDir) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException(name + ": " + jar + " does not exist; build first (./mvnw -DskipTests package)");
         }
@@ -44,12 +50,35 @@ final class ServiceProcess {
         command.add(jar.toString());
         // properties passed to SpringApplicationBuilder are only defaults; an argument wins over application.yaml
         command.add("--server.port=" + port);
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("PORT", String.valueOf(port));
-        return new ServiceProcess(name, port, log, builder.start());
+        Files.deleteIfExists(log);
+        return new ServiceProcess(name, port, log, builder);
+    }
+
+    /** kill -9: the process ends at once, with no drain and no goodbye to anyone. */
+    void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the process again with the same command, port and environment (its log continues). */
+    synchronized void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        process = builder.start();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String name() {
@@ -70,27 +99,37 @@ final class ServiceProcess {
 
     /** Polls readiness until it answers 200; fails early when the process exits. */
     void awaitReady(long deadlineNanos) throws IOException {
-        URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
         while (System.nanoTime() < deadlineNanos) {
             if (!process.isAlive()) {
                 throw new IOException(name + " exited with code " + process.exitValue() + " during startup; last lines of "
                         + log + ":\n" + tail(40));
             }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + name, e);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted while waiting for " + name);
+            }
+            if (isReady()) {
+                return;
             }
             pause();
         }
         throw new IOException(name + " was not ready in time; last lines of " + log + ":\n" + tail(40));
+    }
+
+    /** Running, and its readiness answers 200 now. */
+    boolean isReady() {
+        if (!process.isAlive()) {
+            return false;
+        }
+        URI readiness = URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness");
+        try {
+            return HTTP.send(HttpRequest.newBuilder(readiness).timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Resident memory of the process in MiB, from /proc (Linux); -1 elsewhere. */

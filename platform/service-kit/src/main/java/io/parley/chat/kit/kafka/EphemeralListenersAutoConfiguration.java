@@ -1,5 +1,9 @@
 package io.parley.chat.kit.kafka;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -7,6 +11,7 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 
 /**
@@ -28,11 +33,13 @@ public class EphemeralListenersAutoConfiguration {
     ConcurrentKafkaListenerContainerFactory<Object, Object> ephemeralListenerContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, consumers);
+        // the service's consumer settings, whatever it says about commits, but never committing and from the end
+        Map<String, Object> settings = new HashMap<>(consumers.getConfigurationProperties());
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        configurer.configure(factory, new DefaultKafkaConsumerFactory<>(settings));
         // MANUAL with no listener that acknowledges: the container never commits an offset
         factory.getContainerProperties().setAckMode(AckMode.MANUAL);
-        factory.getContainerProperties().getKafkaConsumerProperties().setProperty("enable.auto.commit", "false");
-        factory.getContainerProperties().getKafkaConsumerProperties().setProperty("auto.offset.reset", "latest");
         return factory;
     }
 }
