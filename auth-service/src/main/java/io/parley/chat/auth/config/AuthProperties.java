@@ -125,10 +125,41 @@ public record AuthProperties(
      * @param activationDelay how long a new key is published before it signs; at least the
      *                        key reload period (5 min) plus the JWKS cache age (5 min), so that
      *                        every replica and verifier knows it first. Zero only in tests.
+     * @param encryption      the key-encryption keys that wrap the private keys stored in Mongo
      */
     public record Keys(
             @NotNull @DefaultValue("30d") Duration rotateEvery,
             @NotNull @DefaultValue("1h") Duration checkEvery,
-            @NotNull @DefaultValue("10m") Duration activationDelay) {
+            @NotNull @DefaultValue("10m") Duration activationDelay,
+            @NotNull @DefaultValue KeyEncryption encryption) {
+    }
+
+    /**
+     * Envelope encryption of the stored signing keys: each private key is encrypted with
+     * AES-256-GCM under a key-encryption key (KEK) that lives outside the database (an
+     * environment variable fed from a Kubernetes Secret), so a dump of Mongo does not yield
+     * the power to mint tokens. Checked, without ever echoing a key, by
+     * {@code KeyEncryptionKeys} at startup.
+     *
+     * @param keks                 {@code id:base64} entries, comma-separated; each key is 32 random bytes
+     *                             (for instance {@code openssl rand -base64 32}); keys wrapped with any of
+     *                             them load
+     * @param currentKek           the id of the KEK that wraps new keys, and to which the others are
+     *                             re-wrapped at startup; may be left empty when there is one KEK
+     * @param allowDevelopmentKek  whether, with no {@code keks}, the built-in development KEK (public in
+     *                             this source, logged as such) may be used: the local run and the tests;
+     *                             k8s prod sets it false, so a missing KEK stops startup
+     */
+    public record KeyEncryption(
+            @DefaultValue("") String keks,
+            @DefaultValue("") String currentKek,
+            @DefaultValue("false") boolean allowDevelopmentKek) {
+
+        /** Never prints the keys. */
+        @Override
+        public String toString() {
+            return "KeyEncryption[keks=(hidden), currentKek=" + currentKek + ", allowDevelopmentKek=" + allowDevelopmentKek
+                    + "]";
+        }
     }
 }

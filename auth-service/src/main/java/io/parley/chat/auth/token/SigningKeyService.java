@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,9 @@ import reactor.core.publisher.Mono;
  * key before the first token it signs. The previous key stays published until its
  * successor has been signing for the access-token TTL plus the clock skew: after that, no
  * live token can carry its {@code kid}.
+ *
+ * <p>Private keys are stored encrypted under a key-encryption key ({@link KeyEncryptionKeys})
+ * and decrypted only into this replica's memory; nothing here logs a key.
  */
 @Service
 public class SigningKeyService {
@@ -56,13 +60,16 @@ public class SigningKeyService {
     private static final Duration UNKNOWN_KID_RELOAD_GAP = Duration.ofSeconds(5);
 
     private final SigningKeyRepository keys;
+    private final KeyEncryptionKeys keks;
     private final AuthProperties.Keys settings;
     private final Duration retention;
     private final AtomicReference<Mono<KeyRing>> ring = new AtomicReference<>();
     private final AtomicLong lastForcedReload = new AtomicLong();
 
-    SigningKeyService(SigningKeyRepository keys, AuthProperties auth, ChatSecurityProperties security) {
+    SigningKeyService(SigningKeyRepository keys, KeyEncryptionKeys keks, AuthProperties auth,
+                      ChatSecurityProperties security) {
         this.keys = keys;
+        this.keks = keks;
         this.settings = auth.keys();
         this.retention = auth.accessTokenTtl().plus(security.clockSkew());
         reload();
@@ -136,6 +143,35 @@ public class SigningKeyService {
                 .block(Duration.ofMinutes(1));
     }
 
+    /**
+     * Encrypts the keys still stored in plain text (written before keys were encrypted) and
+     * re-wraps those of older key-encryption keys with the current one, so an upgrade loses
+     * no key and a retired KEK can be removed once every replica has started with its
+     * successor. Safe on every replica at once: each document is replaced only if it still
+     * holds what was read. Run at startup, before the service reports ready.
+     */
+    public Mono<Void> wrapWithCurrentKek() {
+        return keys.findAll()
+                .filter(doc -> !keks.isCurrent(doc.sealed()))
+                .concatMap(this::wrapWithCurrentKek)
+                .collectList()
+                .doOnNext(before -> {
+                    if (!before.isEmpty()) {
+                        log.info("Wrapped {} stored signing key(s) with key-encryption key '{}' (before: {})",
+                                before.size(), keks.currentId(), String.join(", ", before));
+                    }
+                })
+                .then(Mono.fromRunnable(this::reload));
+    }
+
+    /** Emits how the key was stored before, when this replica was the one that replaced it. */
+    private Mono<String> wrapWithCurrentKek(SigningKeyDocument doc) {
+        String before = doc.sealed() == null ? "plain text" : "key-encryption key '" + doc.sealed().kekId() + "'";
+        return keys.replaceWrapping(doc.id(), doc.sealed(), keks.seal(doc.id(), doc.kid(), privateJwk(doc)))
+                .filter(Boolean::booleanValue)
+                .map(replaced -> before);
+    }
+
     private boolean mayForceReload() {
         long now = System.nanoTime();
         long last = lastForcedReload.get();
@@ -149,14 +185,25 @@ public class SigningKeyService {
 
     /** Deletes keys that no live token can carry any more. */
     private Mono<Void> prune(List<SigningKeyDocument> stored) {
-        List<String> expired = KeyRing.of(stored).expired(Instant.now(), retention);
+        List<String> expired = KeyRing.of(stored, this::privateJwk).expired(Instant.now(), retention);
         return keys.deleteByIds(expired);
     }
 
     private Mono<KeyRing> load() {
         return keys.findAll().collectList()
                 .flatMap(stored -> hasActive(stored) ? Mono.just(stored) : createActive())
-                .map(KeyRing::of);
+                .map(stored -> KeyRing.of(stored, this::privateJwk));
+    }
+
+    /** The private JWK of a stored key: decrypted, or as stored by a version that kept keys in the clear. */
+    private String privateJwk(SigningKeyDocument doc) {
+        if (doc.sealed() != null) {
+            return keks.open(doc.id(), doc.kid(), doc.sealed());
+        }
+        if (doc.jwk() == null) {
+            throw new IllegalStateException("Stored signing key " + doc.kid() + " holds no key");
+        }
+        return doc.jwk();
     }
 
     private Mono<List<SigningKeyDocument>> createActive() {
@@ -171,15 +218,16 @@ public class SigningKeyService {
         return !stored.isEmpty();
     }
 
-    private static SigningKeyDocument generate(String id, long generation, Instant activeFrom) {
+    /** A new key, wrapped with the current key-encryption key before it leaves this method. */
+    private SigningKeyDocument generate(String id, long generation, Instant activeFrom) {
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256)
                     .keyID(UUID.randomUUID().toString())
                     .keyUse(KeyUse.SIGNATURE)
                     .algorithm(JWSAlgorithm.ES256)
                     .generate();
-            return new SigningKeyDocument(id, key.getKeyID(), JWSAlgorithm.ES256.getName(), key.toJSONString(),
-                    Instant.now(), generation, activeFrom);
+            return new SigningKeyDocument(id, key.getKeyID(), JWSAlgorithm.ES256.getName(), null, Instant.now(),
+                    generation, activeFrom, keks.seal(id, key.getKeyID(), key.toJSONString()));
         } catch (JOSEException e) {
             throw new IllegalStateException("Cannot generate an EC P-256 key", e);
         }
@@ -191,10 +239,10 @@ public class SigningKeyService {
         record Entry(String id, long generation, Instant activeFrom, ECKey jwk, SigningKey signing) {
         }
 
-        static KeyRing of(List<SigningKeyDocument> stored) {
+        static KeyRing of(List<SigningKeyDocument> stored, Function<SigningKeyDocument, String> privateJwk) {
             List<Entry> entries = new ArrayList<>();
             for (SigningKeyDocument doc : stored) {
-                ECKey key = parse(doc);
+                ECKey key = parse(doc.kid(), privateJwk.apply(doc));
                 entries.add(new Entry(doc.id(), doc.generationOrZero(), doc.activeFromOrCreated(), key,
                         new SigningKey(key, signer(key))));
             }
@@ -242,11 +290,12 @@ public class SigningKeyService {
             return expired;
         }
 
-        private static ECKey parse(SigningKeyDocument doc) {
+        private static ECKey parse(String kid, String jwk) {
             try {
-                return ECKey.parse(doc.jwk());
+                return ECKey.parse(jwk);
             } catch (ParseException e) {
-                throw new IllegalStateException("Stored signing key " + doc.kid() + " is not a valid EC JWK", e);
+                // not chained: the parser's message may quote the key
+                throw new IllegalStateException("Stored signing key " + kid + " is not a valid EC JWK");
             }
         }
 
