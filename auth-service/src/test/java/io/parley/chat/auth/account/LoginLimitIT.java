@@ -27,9 +27,7 @@ class LoginLimitIT extends AuthServiceTestBase {
     void anAttackerAtOneAddressCannotLockOutTheVictimLoggingInFromAnother() {
         RegisteredUser victim = register();
         String attacker = address("10.1");
-        for (int i = 0; i < 6; i++) {
-            failFrom(attacker, victim.username()).expectStatus().isUnauthorized();
-        }
+        failTimes(6, attacker, victim.username());
         expectProblem(failFrom(attacker, victim.username()), HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
 
         // The victim, from another address, logs in as usual.
@@ -45,9 +43,7 @@ class LoginLimitIT extends AuthServiceTestBase {
     void anAttackerGetsProgressivelySlowerThenA429WithRetryAfter() {
         RegisteredUser user = register();
         String attacker = address("10.3");
-        for (int i = 0; i < 3; i++) {
-            failFrom(attacker, user.username()).expectStatus().isUnauthorized();
-        }
+        failTimes(3, attacker, user.username());
         assertThat(timed(() -> failFrom(attacker, user.username()).expectStatus().isUnauthorized()))
                 .as("4th failure").isGreaterThanOrEqualTo(FIRST_DELAY);
         assertThat(timed(() -> failFrom(attacker, user.username()).expectStatus().isUnauthorized()))
@@ -67,17 +63,13 @@ class LoginLimitIT extends AuthServiceTestBase {
     void aSuccessClearsTheCountOfThatAccountAtThatAddress() {
         RegisteredUser user = register();
         String address = address("10.4");
-        for (int i = 0; i < 5; i++) {
-            failFrom(address, user.username()).expectStatus().isUnauthorized();
-        }
+        failTimes(5, address, user.username());
         // the 6th attempt, delayed like a failure would be, succeeds
         loginFrom(address, user.username(), user.password()).expectStatus().isOk();
 
         // Without the reset the next failure would be the 7th and refused; instead six more fail
         // normally before the seventh since the success is refused.
-        for (int i = 0; i < 6; i++) {
-            failFrom(address, user.username()).expectStatus().isUnauthorized();
-        }
+        failTimes(6, address, user.username());
         expectProblem(failFrom(address, user.username()), HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
     }
 
@@ -152,6 +144,13 @@ class LoginLimitIT extends AuthServiceTestBase {
         long start = System.nanoTime();
         request.get();
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** {@code times} wrong passwords for {@code username} from {@code forwardedFor}, each answered 401. */
+    private void failTimes(int times, String forwardedFor, String username) {
+        for (int i = 0; i < times; i++) {
+            failFrom(forwardedFor, username).expectStatus().isUnauthorized();
+        }
     }
 
     private WebTestClient.ResponseSpec failFrom(String forwardedFor, String username) {
