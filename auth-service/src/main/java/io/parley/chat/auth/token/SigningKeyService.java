@@ -86,11 +86,11 @@ public class SigningKeyService {
         this.keks = keks;
         this.revocations = revocations;
         this.revoked = revoked;
-        // a key another replica revoked: read the store again at once (its replacement signs already)
-        revoked.onKeyRevoked(kid -> reload());
         this.settings = auth.keys();
         this.retention = auth.accessTokenTtl().plus(security.clockSkew());
         reload();
+        // a key another replica revoked: read the store again at once (its replacement signs already)
+        revoked.onKeyRevoked(kid -> reload());
     }
 
     /** The key that signs new tokens, created on first use if no replica has made one yet. */
