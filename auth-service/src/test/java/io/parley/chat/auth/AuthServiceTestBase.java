@@ -46,8 +46,13 @@ public abstract class AuthServiceTestBase {
         tenant(registry, 0, OPEN_TENANT, "Default", true);
         tenant(registry, 1, SECOND_TENANT, "Acme", true);
         tenant(registry, 2, CLOSED_TENANT, "Invite Only", false);
-        // Lower than the default 50 only to keep the limit tests short (each failure costs a BCrypt hash).
+        // Lower than the defaults (50; 10, delays 1 s doubling to 8 s) only to keep the limit tests
+        // short (each failure costs a BCrypt hash, each delayed one its delay). Delays from the 4th
+        // failure of an account at an address: 300 ms, 600 ms, 1.2 s; the 7th is refused.
         registry.add("chat.auth.login-limits.per-address", () -> 20);
+        registry.add("chat.auth.login-limits.per-account-and-address", () -> 6);
+        registry.add("chat.auth.login-limits.first-delay", () -> "300ms");
+        registry.add("chat.auth.login-limits.max-delay", () -> "1200ms");
         // A rotated key signs at once here (one replica; the delay exists for many replicas and verifiers).
         registry.add("chat.auth.keys.activation-delay", () -> "0s");
         registry.add("chat.auth.platform-admin.username", () -> PLATFORM_ADMIN);

@@ -27,7 +27,8 @@ class KustomizeOverlaysTest {
 
     private static final List<String> SERVICES = Overlays.SERVICES;
     /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
-    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo", "parley-platform-admin");
+    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo", "parley-platform-admin",
+            "parley-signing-keks");
 
     static Stream<String> overlays() {
         return Overlays.all();
@@ -154,6 +155,25 @@ class KustomizeOverlaysTest {
             int prefix = m.group(2) == null ? 128 : Integer.parseInt(m.group(2));
             assertThat(prefix).as(cidr + " trusts every address").isGreaterThanOrEqualTo(8);
         }
+    }
+
+    /**
+     * In prod the signing keys auth-service stores are wrapped with a key-encryption key from a
+     * Secret the pod cannot start without, and the built-in development KEK is refused, so a
+     * missing Secret can never mean keys wrapped with a key that is public in the source.
+     */
+    @org.junit.jupiter.api.Test
+    void prodWrapsTheSigningKeysWithAKeyEncryptionKeyFromASecret() {
+        Deployment auth = Overlays.ofKind("k8s/overlays/prod", Deployment.class)
+                .filter(d -> d.getMetadata().getName().equals("auth-service")).findFirst().orElseThrow();
+        Map<String, EnvVar> env = new java.util.HashMap<>();
+        auth.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e));
+        assertThat(env).as("prod auth-service").containsKeys("SIGNING_KEKS", "SIGNING_KEK_ALLOW_DEVELOPMENT");
+        var keks = env.get("SIGNING_KEKS").getValueFrom().getSecretKeyRef();
+        assertThat(keks.getName()).isEqualTo("parley-signing-keks");
+        assertThat(keks.getKey()).isEqualTo("KEKS");
+        assertThat(keks.getOptional()).as("the pod does not start without the KEK").isNotEqualTo(Boolean.TRUE);
+        assertThat(env.get("SIGNING_KEK_ALLOW_DEVELOPMENT").getValue()).isEqualTo("false");
     }
 
     /** Outside a laptop cluster nobody registers in the default tenant by finding the sign-up form. */

@@ -119,7 +119,8 @@ public class AccountService {
     /**
      * Unknown tenant, unknown user, wrong password and disabled account all cost one
      * BCrypt comparison and end in the same {@link InvalidCredentials}. Failures are
-     * limited per account and per {@code clientAddress} ({@link LoginThrottle}).
+     * slowed down and limited per account and {@code clientAddress} together, and per
+     * {@code clientAddress} ({@link LoginThrottle}).
      */
     public Mono<Session> login(String tenantSlug, String username, String password, String clientAddress) {
         String usernameKey = usernameKey(username);

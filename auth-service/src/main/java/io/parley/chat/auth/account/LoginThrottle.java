@@ -2,6 +2,7 @@ package io.parley.chat.auth.account;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
@@ -12,17 +13,28 @@ import io.parley.chat.auth.config.AuthProperties.LoginLimits;
 import reactor.core.publisher.Mono;
 
 /**
- * Limits failed logins per account and per client address in sliding windows, estimated
- * from fixed-window counters kept in Mongo.
+ * Slows down and then refuses failed logins per account and client address together, and
+ * limits them per client address across accounts, in sliding windows estimated from
+ * fixed-window counters kept in Mongo (shared by every replica).
  *
- * <p>Every attempt is counted before the password is checked and given back when it
- * succeeds. Counting first is what makes the limit exact under concurrency: a burst of a
- * hundred parallel guesses is counted a hundred times before any BCrypt runs, and the ones
- * over the limit never cost a hash. Giving back on success means that only failures use
- * up the allowance, so a busy user (or a benchmark) logging in often is never throttled.
+ * <p>Every attempt is counted before the password is checked. Counting first is what makes
+ * the limits exact under concurrency: a burst of a hundred parallel guesses is counted a
+ * hundred times before any BCrypt runs, so the ones past the threshold are refused at once
+ * and the ones past {@code delay-after} each wait their own, longer delay. The delay comes
+ * before the check, whatever the password, so how long an answer takes says nothing about
+ * whether it was right. A success clears the account-and-address count (only failures
+ * count) and gives its attempt back to the address's count.
+ *
+ * <p>Keyed to the account alone, the limit let anyone lock a known user out by sending
+ * wrong passwords; keyed to the account and the address, the sender only slows down and
+ * locks out himself. A client whose address cannot be told (a trusted proxy that forwards
+ * none) is counted under one "unknown" address per account, which is the old per-account
+ * limit for those clients only: the gateway always forwards the address it resolved.
  */
 @Component
 class LoginThrottle {
+
+    private static final String UNKNOWN_ADDRESS = "unknown";
 
     private final LoginAttemptRepository attempts;
     private final LoginLimits limits;
@@ -33,8 +45,9 @@ class LoginThrottle {
     }
 
     /**
-     * Runs {@code login} unless a limit is used up, in which case it fails with
-     * {@link TooManyLoginAttempts}. A null {@code clientAddress} (not known) skips the address limit.
+     * Runs {@code login} after the delay its account and address have earned, unless a limit
+     * is used up, in which case it fails with {@link TooManyLoginAttempts}. A null
+     * {@code clientAddress} (not known) skips the address limit.
      */
     <T> Mono<T> guard(String tenantSlug, String usernameKey, String clientAddress, Supplier<Mono<T>> login) {
         Instant now = Instant.now();
@@ -45,23 +58,32 @@ class LoginThrottle {
         // window it still covers (a sliding window estimated from two fixed ones): a burst
         // that straddles a window boundary is not forgiven half-way through.
         double previousShare = 1.0 - (double) (now.toEpochMilli() - window * windowMillis) / windowMillis;
-        String account = tenantSlug + "/" + usernameKey;
+        String pair = tenantSlug + "/" + usernameKey + "@" + (clientAddress == null ? UNKNOWN_ADDRESS : clientAddress);
         Instant expiresAt = windowEnd.plus(limits.window());
-        Mono<Count> accountCount = counted("acct", account, window, previousShare, expiresAt);
+        Mono<Count> pairCount = counted("pair", pair, window, previousShare, expiresAt);
         Mono<Count> addressCount = clientAddress == null ? Mono.just(Count.NONE)
                 : counted("addr", clientAddress, window, previousShare, expiresAt);
-        return Mono.zip(accountCount, addressCount)
+        return Mono.zip(pairCount, addressCount)
                 .flatMap(counts -> {
-                    Duration accountWait = counts.getT1().waitBeyond(limits.perAccount(), now, windowEnd, limits.window());
+                    Duration pairWait = counts.getT1().waitBeyond(limits.perAccountAndAddress(), now, windowEnd,
+                            limits.window());
                     Duration addressWait = counts.getT2().waitBeyond(limits.perAddress(), now, windowEnd, limits.window());
-                    Duration wait = accountWait.compareTo(addressWait) >= 0 ? accountWait : addressWait;
-                    return wait.isZero() ? login.get().flatMap(result -> giveBack(account, clientAddress, window, expiresAt)
-                            .thenReturn(result)) : Mono.<T>error(new TooManyLoginAttempts(wait));
+                    Duration wait = pairWait.compareTo(addressWait) >= 0 ? pairWait : addressWait;
+                    if (!wait.isZero()) {
+                        return Mono.<T>error(new TooManyLoginAttempts(wait));
+                    }
+                    return after(limits.delayOf(counts.getT1().estimate()), login)
+                            .flatMap(result -> succeeded(pair, clientAddress, window, expiresAt).thenReturn(result));
                 });
     }
 
-    private Mono<Void> giveBack(String account, String clientAddress, long window, Instant expiresAt) {
-        return Mono.when(attempts.add(key("acct", window, account), -1, expiresAt),
+    private static <T> Mono<T> after(Duration delay, Supplier<Mono<T>> login) {
+        return delay.isZero() ? login.get() : Mono.delay(delay).then(Mono.defer(login));
+    }
+
+    /** Only failures count: the pair starts again from zero, the address gets this attempt back. */
+    private Mono<Void> succeeded(String pair, String clientAddress, long window, Instant expiresAt) {
+        return Mono.when(attempts.delete(List.of(key("pair", window, pair), key("pair", window - 1, pair))),
                 clientAddress == null ? Mono.empty() : attempts.add(key("addr", window, clientAddress), -1, expiresAt));
     }
 

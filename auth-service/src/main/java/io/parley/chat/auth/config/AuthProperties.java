@@ -3,11 +3,14 @@ package io.parley.chat.auth.config;
 import java.time.Duration;
 import java.util.List;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -23,7 +26,7 @@ import jakarta.validation.constraints.Size;
  * @param refreshTokenTtl  lifetime of one refresh token; each use replaces it with a fresh one
  * @param bcryptStrength   BCrypt cost factor (log2 of the rounds)
  * @param platformAdmin    the first platform admin, created at startup when a password is given
- * @param loginLimits      how many failed logins an account and a client address get per window
+ * @param loginLimits      how failed logins are slowed down and refused, per account and client address
  * @param keys             when signing keys rotate
  */
 @Validated
@@ -63,21 +66,57 @@ public record AuthProperties(
     }
 
     /**
-     * Sliding windows: at most {@code perAccount} failed logins for one tenant+username and
-     * {@code perAddress} for one client address in any {@code window} (estimated from the
-     * current fixed window plus the fading share of the previous one). The account limit
-     * stops guessing one password; the address limit stops one client spraying many
-     * accounts. A locked account is locked until its failures fade out of the window, which bounds
-     * what an attacker gains by locking someone out on purpose.
+     * Failed logins, counted in sliding windows of {@code window} (estimated from the current
+     * fixed window plus the fading share of the previous one).
+     *
+     * <p>Per tenant, account and client address together: the first {@code delayAfter}
+     * failures are answered at once; each attempt after them waits {@code firstDelay},
+     * doubling with every further failure up to {@code maxDelay}, before its password is
+     * checked; past {@code perAccountAndAddress} failures the address is refused for that
+     * account (429, {@code Retry-After}) until its failures fade out of the window. A success
+     * clears the count of that account and address. Keyed to the address as well, so a
+     * stranger who sends wrong passwords for a known username slows down and locks out
+     * only himself, never the user logging in from elsewhere.
+     *
+     * <p>Per client address across accounts, {@code perAddress} failures: one client spraying
+     * many usernames.
      *
      * @param trustedProxies a regular expression of the remote addresses (the gateway's) whose
      *                       {@code X-Forwarded-For} names the client; loopback by default, for the local run
      */
     public record LoginLimits(
-            @Min(1) @DefaultValue("10") int perAccount,
+            @Min(1) @DefaultValue("10") int perAccountAndAddress,
+            @Min(0) @DefaultValue("3") int delayAfter,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration firstDelay,
+            // below the gateway's response timeout for auth (AUTH_RESPONSE_TIMEOUT_MS, 10 s) plus a
+            // BCrypt check: a delayed answer must not become a 504 that counts against the route's breaker
+            @NotNull @DurationMax(seconds = 8) @DefaultValue("8s") Duration maxDelay,
             @Min(1) @DefaultValue("50") int perAddress,
-            @NotNull @DefaultValue("5m") Duration window,
+            @NotNull @DurationMin(seconds = 1) @DefaultValue("5m") Duration window,
             @NotBlank @DefaultValue("127\\.0\\.0\\.1|0:0:0:0:0:0:0:1|::1") String trustedProxies) {
+
+        @AssertTrue(message = "chat.auth.login-limits.first-delay must not be longer than chat.auth.login-limits.max-delay")
+        public boolean isFirstDelayWithinMax() {
+            return firstDelay == null || maxDelay == null || firstDelay.compareTo(maxDelay) <= 0;
+        }
+
+        /**
+         * How long the attempt that makes {@code failures} (this one included) for one account
+         * and address waits before its password is checked: nothing for the first
+         * {@code delayAfter}, then {@code firstDelay}, doubled for each further one, at most {@code maxDelay}.
+         */
+        public Duration delayOf(long failures) {
+            long beyond = failures - delayAfter;
+            if (beyond <= 0) {
+                return Duration.ZERO;
+            }
+            // stops doubling at maxDelay (at most 8 s), so a long run of failures cannot overflow
+            Duration delay = firstDelay;
+            for (long i = 1; i < beyond && delay.compareTo(maxDelay) < 0; i++) {
+                delay = delay.multipliedBy(2);
+            }
+            return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+        }
     }
 
     /**
@@ -86,10 +125,41 @@ public record AuthProperties(
      * @param activationDelay how long a new key is published before it signs; at least the
      *                        key reload period (5 min) plus the JWKS cache age (5 min), so that
      *                        every replica and verifier knows it first. Zero only in tests.
+     * @param encryption      the key-encryption keys that wrap the private keys stored in Mongo
      */
     public record Keys(
             @NotNull @DefaultValue("30d") Duration rotateEvery,
             @NotNull @DefaultValue("1h") Duration checkEvery,
-            @NotNull @DefaultValue("10m") Duration activationDelay) {
+            @NotNull @DefaultValue("10m") Duration activationDelay,
+            @NotNull @DefaultValue KeyEncryption encryption) {
+    }
+
+    /**
+     * Envelope encryption of the stored signing keys: each private key is encrypted with
+     * AES-256-GCM under a key-encryption key (KEK) that lives outside the database (an
+     * environment variable fed from a Kubernetes Secret), so a dump of Mongo does not yield
+     * the power to mint tokens. Checked, without ever echoing a key, by
+     * {@code KeyEncryptionKeys} at startup.
+     *
+     * @param keks                 {@code id:base64} entries, comma-separated; each key is 32 random bytes
+     *                             (for instance {@code openssl rand -base64 32}); keys wrapped with any of
+     *                             them load
+     * @param currentKek           the id of the KEK that wraps new keys, and to which the others are
+     *                             re-wrapped at startup; may be left empty when there is one KEK
+     * @param allowDevelopmentKek  whether, with no {@code keks}, the built-in development KEK (public in
+     *                             this source, logged as such) may be used: the local run and the tests;
+     *                             k8s prod sets it false, so a missing KEK stops startup
+     */
+    public record KeyEncryption(
+            @DefaultValue("") String keks,
+            @DefaultValue("") String currentKek,
+            @DefaultValue("false") boolean allowDevelopmentKek) {
+
+        /** Never prints the keys. */
+        @Override
+        public String toString() {
+            return "KeyEncryption[keks=(hidden), currentKek=" + currentKek + ", allowDevelopmentKek=" + allowDevelopmentKek
+                    + "]";
+        }
     }
 }

@@ -21,7 +21,8 @@ class StartupConfiguration {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     /**
-     * Indexes, configured tenants and the signing key, before the service reports ready
+     * Indexes, configured tenants and the signing key (every stored key wrapped with the
+     * current key-encryption key), before the service reports ready
      * (Boot marks readiness only after the runners). The unique username index must exist
      * before the first sign-up: it is what turns a concurrent duplicate into a 409.
      * Blocking is right here: this is startup, not a request, and a replica that cannot
@@ -38,6 +39,8 @@ class StartupConfiguration {
                 .then(admin.enabled()
                         ? accounts.seedPlatformAdmin(admin.tenant(), admin.username(), admin.password())
                         : Mono.empty())
+                // an upgrade from plain-text keys, or a new current KEK: wrap before anything signs
+                .then(signingKeys.wrapWithCurrentKek())
                 .then(signingKeys.activeKey())
                 .block(TIMEOUT);
     }

@@ -7,8 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.bson.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
@@ -21,9 +21,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.parley.chat.auth.AuthServiceTestBase;
+import io.parley.chat.auth.token.persistence.SigningKeyDocument;
 import io.parley.chat.testkit.TestTokens;
 
 class AccessTokenIT extends AuthServiceTestBase {
+
+    @Autowired
+    KeyEncryptionKeys keks;
 
     @Test
     void accessTokenVerifiesAgainstTheServedJwks() throws Exception {
@@ -136,9 +140,9 @@ class AccessTokenIT extends AuthServiceTestBase {
         expectProblem(me(token), HttpStatus.UNAUTHORIZED, "account-unavailable");
     }
 
-    /** The private key auth-service signs with, read from where every replica reads it. */
+    /** The private key auth-service signs with, read from where every replica reads it and decrypted as they do. */
     private ECKey activeKey() throws Exception {
-        Document stored = mongo.findById("active", Document.class, "signing_keys").block(Duration.ofSeconds(10));
-        return ECKey.parse(stored.getString("jwk"));
+        SigningKeyDocument stored = mongo.findById("active", SigningKeyDocument.class).block(Duration.ofSeconds(10));
+        return ECKey.parse(keks.open(stored.id(), stored.kid(), stored.sealed()));
     }
 }

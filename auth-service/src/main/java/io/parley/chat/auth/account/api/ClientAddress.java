@@ -6,17 +6,18 @@ import java.util.regex.Pattern;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
- * The address a login came from, for the per-address limit, or null when it cannot be
- * told. A request from a trusted proxy (the gateway) names its client in the last entry
- * of {@code X-Forwarded-For}, the one that proxy appended; entries before it were sent
- * by the client and could be anything, so taking the first would let an attacker pick a
- * fresh "address" for every attempt. A request from anyone else is its remote address,
+ * The address a login came from, for the login limits (per account and address, and per
+ * address), or null when it cannot be told. A request from a trusted proxy (the gateway)
+ * names its client in the last entry of {@code X-Forwarded-For}, the one that proxy
+ * appended; entries before it were sent by the client and could be anything, so taking the
+ * first would let an attacker pick a fresh "address" for every attempt. A request from anyone else is its remote address,
  * whatever headers it sends.
  *
  * <p>A trusted proxy that does not forward the client (Spring Cloud Gateway adds
  * {@code X-Forwarded-For} only when its {@code trusted-proxies} property is set) yields
  * null: counting every client behind the gateway as one address would let one attacker
- * lock everyone out, so the per-address limit is skipped and the per-account limit stands.
+ * lock everyone out, so the per-address limit is skipped and each account counts such
+ * clients under one "unknown" address.
  */
 final class ClientAddress {
 

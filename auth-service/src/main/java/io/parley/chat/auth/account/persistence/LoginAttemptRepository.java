@@ -5,6 +5,7 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -44,6 +45,11 @@ public class LoginAttemptRepository {
                 .onErrorResume(DuplicateKeyException.class, e -> mongo.findAndModify(query(where("_id").is(id)), update,
                         FindAndModifyOptions.options().returnNew(true), LoginAttemptDocument.class))
                 .map(LoginAttemptDocument::count);
+    }
+
+    /** Removes the counters: their subject starts again from zero. */
+    public Mono<Void> delete(Collection<String> ids) {
+        return mongo.remove(query(where("_id").in(ids)), LoginAttemptDocument.class).then();
     }
 
     /** The counter's value, 0 when there is none (a window without attempts, or one already expired). */

@@ -9,17 +9,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.parley.chat.auth.token.persistence.RevocationRepository;
-import io.parley.chat.contracts.events.SessionEvent;
+import io.parley.chat.kit.security.Revocation;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import reactor.core.publisher.Mono;
 
 /**
- * The logins that ended and whose access tokens may still be alive, for the other
- * services to refuse (service-kit's {@code RevokedSessions} reads it every few seconds).
+ * The logins that ended and the signing keys revoked at once, whose access tokens may still
+ * be alive, for the other services to refuse (service-kit's {@code RevokedSessions} reads it
+ * every few seconds).
  * Internal: the gateway never routes {@code /internal/**}, and it asks for no token, as
  * a service reads it before it can verify any (the network policy admits only the
- * cluster's services to auth-service). It names users and logins, never a token.
+ * cluster's services to auth-service). It names users, logins and kids, never a token or a key.
  */
 @RestController
 @Validated
@@ -42,12 +43,11 @@ class RevocationController {
     Mono<RevocationPage> since(@RequestParam(defaultValue = "0") @Min(0) @Max(Long.MAX_VALUE) long since) {
         Instant now = Instant.now();
         return revocations.since(Instant.ofEpochMilli(since), now, PAGE)
-                .map(r -> new SessionEvent(r.id(), SessionEvent.Type.SessionRevoked, r.tenantId(), r.userId(),
-                        r.sessionId(), r.at()))
+                .map(r -> new Revocation(r.id(), r.tenantId(), r.userId(), r.sessionId(), r.kid(), r.at()))
                 .collectList()
                 .map(items -> new RevocationPage(items, now.toEpochMilli()));
     }
 
-    record RevocationPage(List<SessionEvent> items, long now) {
+    record RevocationPage(List<Revocation> items, long now) {
     }
 }

@@ -58,7 +58,7 @@ public class SessionEventPublisher {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         SessionEvent event = new SessionEvent(UUID.randomUUID().toString(), SessionEvent.Type.SessionRevoked, tenantId,
                 userId, sessionId, at);
-        return revocations.insert(new RevocationDocument(event.eventId(), tenantId, userId, sessionId, at, at.plus(keep)))
+        return revocations.insert(new RevocationDocument(event.eventId(), tenantId, userId, sessionId, at, at.plus(keep), null))
                 .then(publish(event));
     }
 

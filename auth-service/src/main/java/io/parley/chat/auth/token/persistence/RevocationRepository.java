@@ -6,6 +6,7 @@ import static org.springframework.data.mongodb.core.query.Query.query;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -32,6 +33,17 @@ public class RevocationRepository {
 
     public Mono<RevocationDocument> insert(RevocationDocument revocation) {
         return mongo.insert(revocation);
+    }
+
+    /** Stores the revocation of a key unless it is stored already (a second revoke of the same kid). */
+    public Mono<Void> insertKeyRevocation(RevocationDocument revocation) {
+        return mongo.insert(revocation).onErrorResume(DuplicateKeyException.class, e -> Mono.empty()).then();
+    }
+
+    /** Whether {@code kid} was revoked and its revocation still concerns live tokens. */
+    public Mono<Boolean> isKeyRevoked(String kid, Instant now) {
+        return mongo.exists(query(where("_id").is(RevocationDocument.keyRevocationId(kid)).and("expiresAt").gt(now)),
+                RevocationDocument.class);
     }
 
     /** Revocations made at or after {@code since} that still concern live tokens, oldest first. */

@@ -81,6 +81,8 @@ public class ChatSecurityAutoConfiguration {
 
         @Bean
         ReactiveJwtDecoder jwtDecoder(JwksKeys keys, ChatSecurityProperties properties, RevokedSessions revoked) {
+            // the key that replaces a revoked one signs at once: its first token may read the JWKS without waiting a gap
+            revoked.onKeyRevoked(kid -> keys.expectNewKey());
             return revoked.refusing(new CachingJwtDecoder(decoder(keys, properties), properties.clockSkew()));
         }
     }

@@ -170,6 +170,17 @@ public final class JwksKeys implements SmartLifecycle {
         });
     }
 
+    /**
+     * Lets the next token with an unknown kid cause a read at once, whenever the last read
+     * was: auth-service replaced a revoked signing key with one that signs at once, before
+     * any timed read could know it. One read, not one per token: the gap applies after it.
+     */
+    public void expectNewKey() {
+        synchronized (lock) {
+            attempted = false;
+        }
+    }
+
     private void tick() {
         long now = ticker.read();
         Held current = held;

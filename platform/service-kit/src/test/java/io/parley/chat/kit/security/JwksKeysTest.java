@@ -152,6 +152,24 @@ class JwksKeysTest {
     }
 
     @Test
+    void theKeyThatReplacesARevokedOneIsReadAtOnceRatherThanAGapLater() {
+        startAndAwaitTheFirstRead();
+        ECKey replacement = TestTokens.generateKey();
+        published.set(new JWKSet(List.of(signing.toPublicJWK(), replacement.toPublicJWK())));
+        assertThatThrownBy(() -> decoder.decode(token(replacement)).block(WAIT)).isInstanceOf(BadJwtException.class);
+        assertThat(requests).as("within the gap: no read").hasValue(1);
+
+        // what a revocation read from auth-service's list does (ChatSecurityAutoConfiguration)
+        keys.expectNewKey();
+
+        assertThat(decoder.decode(token(replacement)).block(WAIT).getSubject()).isEqualTo("u1");
+        assertThat(requests).hasValue(2);
+        // one read, not a door left open: random kids are refused without another until the gap has passed
+        assertThat(decodeAll(randomKids(100))).containsOnlyKeys(BadJwtException.class);
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
     void aPrunedKeyIsRefusedAfterTheNextRefreshAndOnceItsVerifiedTokensLeaveTheCache() {
         ECKey successor = TestTokens.generateKey();
         published.set(new JWKSet(List.of(signing.toPublicJWK(), successor.toPublicJWK())));

@@ -13,23 +13,33 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import com.nimbusds.jose.jwk.ECKey;
 import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.kit.events.StoredListReader;
+import io.parley.chat.testkit.TestTokens;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 /** Against a real HTTP list that answers like auth-service's RevocationController, pages of 1,000 included. */
 class RevokedSessionsTest {
 
     private final List<SessionEvent> stored = new CopyOnWriteArrayList<>();
+    private final List<Revocation> storedKeys = new CopyOnWriteArrayList<>();
     private final List<Long> sinceAsked = new CopyOnWriteArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private HttpServer server;
@@ -41,8 +51,11 @@ class RevokedSessionsTest {
         server.createContext("/internal/v1/revocations", exchange -> {
             long since = Long.parseLong(exchange.getRequestURI().getQuery().replaceFirst("^since=", ""));
             sinceAsked.add(since);
-            String items = stored.stream().filter(e -> e.at().toEpochMilli() >= since).limit(RevokedSessions.PAGE)
-                    .map(RevokedSessionsTest::json).collect(Collectors.joining(","));
+            // ended logins as a replica older than key revocations wrote them (with a type), then revoked keys
+            String items = Stream.concat(
+                    stored.stream().filter(e -> e.at().toEpochMilli() >= since).map(RevokedSessionsTest::json),
+                    storedKeys.stream().filter(k -> k.at().toEpochMilli() >= since).map(RevokedSessionsTest::json))
+                    .limit(RevokedSessions.PAGE).collect(Collectors.joining(","));
             byte[] body = ("{\"items\":[" + items + "],\"now\":" + Instant.now().toEpochMilli() + "}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -116,6 +129,37 @@ class RevokedSessionsTest {
         assertThat(metrics.counter("chat.revocations.reads", "outcome", "error").count()).isEqualTo(1);
     }
 
+    @Test
+    void aRevokedKeyRefusesEveryTokenItSignedIncludingOnesVerifiedBefore() {
+        ECKey revokedKey = TestTokens.generateKey();
+        ECKey otherKey = TestTokens.generateKey();
+        RevokedSessions revoked = sessions();
+        List<String> keysTold = new CopyOnWriteArrayList<>();
+        List<SessionEvent> loginsTold = new CopyOnWriteArrayList<>();
+        revoked.onKeyRevoked(keysTold::add);
+        revoked.onRevoked(loginsTold::add);
+        // as ChatSecurityAutoConfiguration composes it: signature check, remembered verifications, refusals
+        ReactiveJwtDecoder decoder = revoked.refusing(new CachingJwtDecoder(NimbusReactiveJwtDecoder
+                .withJwkSource(jwt -> Flux.just(revokedKey.toPublicJWK(), otherKey.toPublicJWK()))
+                .jwsAlgorithm(SignatureAlgorithm.ES256).build(), Duration.ofSeconds(30)));
+        String verifiedBefore = signed(revokedKey);
+        String ofTheOtherKey = signed(otherKey);
+        StepVerifier.create(decoder.decode(verifiedBefore)).expectNextCount(1).verifyComplete();
+        StepVerifier.create(decoder.decode(ofTheOtherKey)).expectNextCount(1).verifyComplete();
+
+        storedKeys.add(Revocation.ofKey("key-1", revokedKey.getKeyID(), Instant.now()));
+        revoked.read().block();
+        revoked.read().block();
+
+        StepVerifier.create(decoder.decode(verifiedBefore)).expectError(BadJwtException.class).verify();
+        StepVerifier.create(decoder.decode(signed(revokedKey))).expectError(BadJwtException.class).verify();
+        StepVerifier.create(decoder.decode(ofTheOtherKey)).expectNextCount(1).verifyComplete();
+        assertThat(revoked.isKeyRevoked(revokedKey.getKeyID())).isTrue();
+        assertThat(revoked.isKeyRevoked(otherKey.getKeyID())).isFalse();
+        assertThat(keysTold).containsExactly(revokedKey.getKeyID());
+        assertThat(loginsTold).as("no login ended: the edge closes no socket for it").isEmpty();
+    }
+
     private RevokedSessions sessions() {
         WebClient http = WebClient.builder()
                 .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(RevokedSessions.MAX_PAGE_BYTES)).build();
@@ -131,6 +175,15 @@ class RevokedSessionsTest {
         return Jwt.withTokenValue("token").header("alg", "ES256").subject(userId).claim(ChatPrincipal.TENANT_CLAIM, "t-1")
                 .claim(SessionEvent.SESSION_CLAIM, sessionId).issuedAt(issuedAt).expiresAt(issuedAt.plusSeconds(900))
                 .build();
+    }
+
+    private static String signed(ECKey key) {
+        return TestTokens.sign(key, TestTokens.claims("u1", "t-1", Instant.now(), Duration.ofMinutes(15)).build());
+    }
+
+    private static String json(Revocation key) {
+        return "{\"eventId\":\"" + key.eventId() + "\",\"tenantId\":null,\"userId\":null,\"sessionId\":null,\"kid\":\""
+                + key.kid() + "\",\"at\":\"" + key.at() + "\"}";
     }
 
     private static String json(SessionEvent e) {
