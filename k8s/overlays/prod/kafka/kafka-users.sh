@@ -20,7 +20,7 @@ MECHANISM="${SCRAM_MECHANISM:-SCRAM-SHA-512}"
 CREATE_SCRAM_USERS="${CREATE_SCRAM_USERS:-true}"
 KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 
-fail() { echo "kafka-users: $*" >&2; exit 1; }
+. "$(dirname "$0")/logins.sh"
 [ -n "${KAFKA_BOOTSTRAP:-}" ] || fail "KAFKA_BOOTSTRAP is not set (the ConfigMap parley-endpoints)"
 [ -r "$ADMIN_CONFIG" ] || fail "no admin client configuration at $ADMIN_CONFIG (the Secret parley-kafka-admin, key client.properties)"
 [ -r "$ACLS_FILE" ] || fail "no ACL list at $ACLS_FILE"
@@ -36,20 +36,6 @@ lower() { echo "$1" | tr '[:upper:]' '[:lower:]'; }
 # An ACL as "OPERATION RESOURCE PATTERN NAME HOST", in capitals without underscores, which is how
 # both acls.txt (Write, DescribeConfigs) and kafka-acls.sh --list (WRITE, DESCRIBE_CONFIGS) compare.
 key() { echo "$*" | awk '{ op = $1; gsub(/_/, "", op); print toupper(op), toupper($2), toupper($3), $4, ($5 == "" ? "*" : $5) }'; }
-
-# A Secret's value; fails naming the Secret and the key, never showing the value.
-secret_value() { # service, key, "optional"
-  file="$CREDENTIALS_DIR/$1/$2"
-  if [ ! -s "$file" ]; then
-    [ "${3:-}" = optional ] && return 0
-    fail "$1: no $2 in the Secret parley-$1-credentials"
-  fi
-  value="$(cat "$file")"
-  case "$value" in
-    *[!A-Za-z0-9._~-]*) fail "$1: $2 of the Secret parley-$1-credentials has a character other than letters, digits and . _ ~ - (the value is not shown)" ;;
-  esac
-  printf '%s' "$value"
-}
 
 # The service's lines of acls.txt: OPERATION RESOURCE PATTERN NAME, as written.
 declared() {
@@ -110,11 +96,12 @@ sync_acls() { # service, principal, ACLs
 services="$(awk '$0 !~ /^[[:space:]]*(#|$)/ { print $1 }' "$ACLS_FILE" | sort -u)"
 [ -n "$services" ] || fail "$ACLS_FILE declares no ACL"
 for service in $services; do
-  user="$(secret_value "$service" KAFKA_USERNAME)"
-  password="$(secret_value "$service" KAFKA_PASSWORD)"
-  [ "${#password}" -ge 16 ] || fail "$service: KAFKA_PASSWORD of the Secret parley-$service-credentials is shorter than 16 characters"
-  previous="$(secret_value "$service" KAFKA_PREVIOUS_USERNAME optional)"
-  retired="$(secret_value "$service" KAFKA_RETIRED_USERNAME optional)"
+  secret="parley-$service-credentials"
+  user="$(secret_value "$CREDENTIALS_DIR/$service" KAFKA_USERNAME "$secret")"
+  password="$(secret_value "$CREDENTIALS_DIR/$service" KAFKA_PASSWORD "$secret")"
+  [ "${#password}" -ge 16 ] || fail "KAFKA_PASSWORD of the Secret $secret is shorter than 16 characters"
+  previous="$(secret_value "$CREDENTIALS_DIR/$service" KAFKA_PREVIOUS_USERNAME "$secret" optional)"
+  retired="$(secret_value "$CREDENTIALS_DIR/$service" KAFKA_RETIRED_USERNAME "$secret" optional)"
   if [ "$CREATE_SCRAM_USERS" = true ]; then
     kafka kafka-configs.sh --alter --entity-type users --entity-name "$user" \
       --add-config "$MECHANISM=[iterations=8192,password=$password]" >/dev/null

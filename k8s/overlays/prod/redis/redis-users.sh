@@ -14,22 +14,9 @@ CREDENTIALS_DIR="${CREDENTIALS_DIR:-/credentials}"
 ADMIN_DIR="${REDIS_ADMIN_DIR:-/admin}"
 REDIS_CLI="${REDIS_CLI:-redis-cli}"
 
-fail() { echo "redis-users: $*" >&2; exit 1; }
+. "$(dirname "$0")/logins.sh"
 [ -n "${REDIS_HOST:-}" ] || fail "REDIS_HOST is not set (the ConfigMap parley-endpoints)"
 [ -r "$ACLS_FILE" ] || fail "no ACL list at $ACLS_FILE"
-
-# A Secret's value; fails naming the Secret and the key, never showing the value.
-secret_value() { # directory, key, Secret name, "optional"
-  if [ ! -s "$1/$2" ]; then
-    [ "${4:-}" = optional ] && return 0
-    fail "no $2 in the Secret $3"
-  fi
-  value="$(cat "$1/$2")"
-  case "$value" in
-    *[!A-Za-z0-9._~-]*) fail "$2 of the Secret $3 has a character other than letters, digits and . _ ~ - (the value is not shown)" ;;
-  esac
-  printf '%s' "$value"
-}
 
 admin_user="$(secret_value "$ADMIN_DIR" REDIS_USERNAME parley-redis-admin)"
 REDISCLI_AUTH="$(secret_value "$ADMIN_DIR" REDIS_PASSWORD parley-redis-admin)"
