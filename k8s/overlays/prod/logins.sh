@@ -1,7 +1,12 @@
-# Reading the Secrets a Job mounts (one file per key), for kafka-users.sh and redis-users.sh,
-# which source this file from their own folder. Values are checked and never printed.
+# What kafka-users.sh and redis-users.sh share (they source this file from their own folder):
+# where their Job mounts the ACL list and each service's Secret (one file per key), and reading
+# those Secrets. Values are checked and never printed.
+
+ACLS_FILE="${ACLS_FILE:-/config/acls.txt}"
+CREDENTIALS_DIR="${CREDENTIALS_DIR:-/credentials}"
 
 fail() { echo "${0##*/}: $*" >&2; exit 1; }
+[ -r "$ACLS_FILE" ] || fail "no ACL list at $ACLS_FILE"
 
 # A Secret's value; fails naming the Secret and the key, never showing the value. Letters, digits
 # and . _ ~ - only: the values go into a JAAS line, a kafka-configs.sh argument and ACL rules.

@@ -13,8 +13,6 @@
 # parley-kafka-users (job.yaml); deploy-tests run it against a stand-in for the Kafka tools.
 set -eu
 
-ACLS_FILE="${ACLS_FILE:-/config/acls.txt}"
-CREDENTIALS_DIR="${CREDENTIALS_DIR:-/credentials}"
 ADMIN_CONFIG="${KAFKA_ADMIN_CONFIG:-/admin/client.properties}"
 MECHANISM="${SCRAM_MECHANISM:-SCRAM-SHA-512}"
 CREATE_SCRAM_USERS="${CREATE_SCRAM_USERS:-true}"
@@ -23,7 +21,6 @@ KAFKA_BIN="${KAFKA_BIN:-/opt/kafka/bin}"
 . "$(dirname "$0")/logins.sh"
 [ -n "${KAFKA_BOOTSTRAP:-}" ] || fail "KAFKA_BOOTSTRAP is not set (the ConfigMap parley-endpoints)"
 [ -r "$ADMIN_CONFIG" ] || fail "no admin client configuration at $ADMIN_CONFIG (the Secret parley-kafka-admin, key client.properties)"
-[ -r "$ACLS_FILE" ] || fail "no ACL list at $ACLS_FILE"
 
 kafka() { # tool, arguments: one of Kafka's command-line tools, as the admin
   tool="$1"

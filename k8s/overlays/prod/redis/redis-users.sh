@@ -9,14 +9,11 @@
 # deploy-tests run it against a stand-in for redis-cli.
 set -eu
 
-ACLS_FILE="${ACLS_FILE:-/config/acls.txt}"
-CREDENTIALS_DIR="${CREDENTIALS_DIR:-/credentials}"
 ADMIN_DIR="${REDIS_ADMIN_DIR:-/admin}"
 REDIS_CLI="${REDIS_CLI:-redis-cli}"
 
 . "$(dirname "$0")/logins.sh"
 [ -n "${REDIS_HOST:-}" ] || fail "REDIS_HOST is not set (the ConfigMap parley-endpoints)"
-[ -r "$ACLS_FILE" ] || fail "no ACL list at $ACLS_FILE"
 
 admin_user="$(secret_value "$ADMIN_DIR" REDIS_USERNAME parley-redis-admin)"
 REDISCLI_AUTH="$(secret_value "$ADMIN_DIR" REDIS_PASSWORD parley-redis-admin)"

@@ -54,6 +54,18 @@ abstract class ServiceCalls {
         return TestInfrastructure.tokens().mint(userId, tenantId);
     }
 
+    /** A user of a tenant of its own, member of a conversation of its own (in the stub), with a token. */
+    record Member(String tenant, String user, String conversation, String token) {
+    }
+
+    static Member member(String name) {
+        String tenant = unique("t");
+        String user = unique(name);
+        String conversation = unique("c");
+        conversations.addMember(tenant, conversation, user);
+        return new Member(tenant, user, conversation, token(user, tenant));
+    }
+
     WebTestClient.ResponseSpec connect(String token, String sessionId) {
         return http.put().uri("/internal/v1/presence/sessions/{id}", sessionId)
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)

@@ -122,24 +122,22 @@ class StoreLoginsIT extends ServiceCalls {
 
     @Test
     void publishesPresenceAndKeepsItsStateInRedisWithNothingRefused() {
-        String tenant = unique("t");
-        String alice = unique("alice");
-        String conversation = unique("c");
-        conversations.addMember(tenant, conversation, alice);
-        String token = token(alice, tenant);
+        Member alice = member("alice");
+        String token = alice.token();
         try (RedisClient client = RedisClient.create(RedisURI.create(Stores.REDIS.host(), Stores.REDIS.port()));
                 StatefulRedisConnection<String, String> admin = client.connect()) {
             admin.sync().aclLogReset(); // another test's refused commands, made on purpose
         }
         try (KafkaConsumer<String, String> consumer = adminConsumer(Topics.PRESENCE)) {
             connect(token, "s1").expectStatus().isNoContent();
-            presence(token, alice).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("online");
-            typing(token, Map.of("conversationId", conversation)).expectStatus().isAccepted()
+            presence(token, alice.user()).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("online");
+            typing(token, Map.of("conversationId", alice.conversation())).expectStatus().isAccepted()
                     .expectBody().jsonPath("$.relayed").isEqualTo(true);
-            assertThat(valuesUntil(consumer, tenant, 2)).as("online and typing, published as presence-service").hasSize(2);
+            assertThat(valuesUntil(consumer, alice.tenant(), 2)).as("online and typing, published as presence-service")
+                    .hasSize(2);
             // the session lapses without a goodbye: the sweep's script announces it offline
             Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    presence(token, alice).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("offline"));
+                    presence(token, alice.user()).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("offline"));
         }
         try (RedisClient client = RedisClient.create(RedisURI.create(Stores.REDIS.host(), Stores.REDIS.port()));
                 StatefulRedisConnection<String, String> admin = client.connect()) {
@@ -156,20 +154,17 @@ class StoreLoginsIT extends ServiceCalls {
 
     @Test
     void readsConversationEventsAsItsOwnKafkaUser() throws Exception {
-        String tenant = unique("t");
-        String bob = unique("bob");
-        String conversation = unique("c");
-        conversations.addMember(tenant, conversation, bob);
-        String token = token(bob, tenant);
-        typing(token, Map.of("conversationId", conversation)).expectStatus().isAccepted(); // the answer is cached now
-        conversations.removeMember(tenant, conversation, bob);
+        Member bob = member("bob");
+        Map<String, String> typingThere = Map.of("conversationId", bob.conversation());
+        typing(bob.token(), typingThere).expectStatus().isAccepted(); // the answer is cached now
+        conversations.removeMember(bob.tenant(), bob.conversation(), bob.user());
         String removal = json.writeValueAsString(new ConversationEvent(UUID.randomUUID().toString(),
-                ConversationEvent.Type.MemberRemoved, tenant, conversation, List.of(bob), null, Instant.now()));
+                ConversationEvent.Type.MemberRemoved, bob.tenant(), bob.conversation(), List.of(bob.user()), null, Instant.now()));
         try (KafkaProducer<String, String> producer = producer(Stores.KAFKA.adminConfig())) {
             // until the membership consumer has its partitions: it starts from the latest offset
             Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                producer.send(new ProducerRecord<>(Topics.CONVERSATIONS, conversation, removal)).get(5, TimeUnit.SECONDS);
-                typing(token, Map.of("conversationId", conversation)).expectStatus().isForbidden();
+                producer.send(new ProducerRecord<>(Topics.CONVERSATIONS, bob.conversation(), removal)).get(5, TimeUnit.SECONDS);
+                typing(bob.token(), typingThere).expectStatus().isForbidden();
             });
         }
     }
