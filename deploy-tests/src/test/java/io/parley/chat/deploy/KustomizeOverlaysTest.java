@@ -26,9 +26,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 class KustomizeOverlaysTest {
 
     private static final List<String> SERVICES = Overlays.SERVICES;
-    /** Created outside git in prod (it carries credentials); the prod kustomization says how. */
-    private static final Set<String> EXTERNAL_SECRETS = Set.of("parley-mongo", "parley-platform-admin",
-            "parley-signing-keks");
+    /** Created outside git in prod (they carry credentials); the prod kustomization says how. */
+    private static final Set<String> EXTERNAL_SECRETS = java.util.stream.Stream.concat(
+            Stream.of("parley-mongo", "parley-platform-admin", "parley-kafka-admin", "parley-redis-admin",
+                    "parley-signing-keks"),
+            SERVICES.stream().map(s -> "parley-" + s + "-credentials")).collect(java.util.stream.Collectors.toSet());
 
     static Stream<String> overlays() {
         return Overlays.all();

@@ -36,13 +36,8 @@ class ManagementPortTest {
         return Overlays.all().toList();
     }
 
-    private static Container container(String overlay, String service) {
-        return Overlays.ofKind(overlay, Deployment.class).filter(d -> d.getMetadata().getName().equals(service))
-                .findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0);
-    }
-
     static int managementPort(String overlay, String service) {
-        Container container = container(overlay, service);
+        Container container = Overlays.container(overlay, service);
         String env = container.getEnv().stream().filter(e -> e.getName().equals("MANAGEMENT_SERVER_PORT"))
                 .map(EnvVar::getValue).findFirst()
                 .orElseThrow(() -> new AssertionError(overlay + ": " + service + " sets no MANAGEMENT_SERVER_PORT"));
@@ -57,7 +52,7 @@ class ManagementPortTest {
     @MethodSource("overlays")
     void probesUseTheManagementPortWhichIsNotTheServicePort(String overlay) {
         for (String service : Overlays.SERVICES) {
-            Container container = container(overlay, service);
+            Container container = Overlays.container(overlay, service);
             int management = managementPort(overlay, service);
             int http = container.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow()
                     .getContainerPort();

@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /** The overlays of k8s/overlays, each rendered once per test JVM and validated against its schema as it is read. */
 final class Overlays {
@@ -52,5 +56,18 @@ final class Overlays {
 
     static <T extends HasMetadata> Stream<T> ofKind(String overlay, Class<T> kind) {
         return render(overlay).stream().filter(kind::isInstance).map(kind::cast);
+    }
+
+    /** The (first) container of a service's Deployment. */
+    static Container container(String overlay, String service) {
+        return ofKind(overlay, Deployment.class).filter(d -> d.getMetadata().getName().equals(service)).findFirst()
+                .orElseThrow(() -> new AssertionError(overlay + ": no Deployment " + service))
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    /** The data of a rendered ConfigMap, by its name before kustomize's hash suffix. */
+    static Map<String, String> configMap(String overlay, String name) {
+        return ofKind(overlay, ConfigMap.class).filter(c -> c.getMetadata().getName().matches(Pattern.quote(name) + "(-[a-z0-9]{10})?"))
+                .findFirst().orElseThrow(() -> new AssertionError(overlay + ": no ConfigMap " + name)).getData();
     }
 }

@@ -52,8 +52,15 @@ final class Repo {
 
     /** Runs a command in the repository root, with a bound, and returns its combined output. */
     static Result run(List<String> command) {
+        return run(command, Map.of());
+    }
+
+    /** The same, with these variables added to the command's environment. */
+    static Result run(List<String> command, Map<String, String> environment) {
         try {
-            Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             process.getOutputStream().close();
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {

@@ -85,6 +85,10 @@ final class ConversationStub implements AutoCloseable {
         members.add(tenantId + "/" + userId + "/" + conversationId);
     }
 
+    void removeMember(String tenantId, String conversationId, String userId) {
+        members.remove(tenantId + "/" + userId + "/" + conversationId);
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -31,11 +31,10 @@ class RedisOutageIT extends RunningService {
 
     @Test
     void degradesWithoutErrorsWhileRedisIsDownAndRecoversWithinAHeartbeat() throws Exception {
-        String tenant = unique("t");
-        String alice = unique("alice");
-        String conversation = unique("c");
-        conversations.addMember(tenant, conversation, alice);
-        String token = token(alice, tenant);
+        Member member = member("alice");
+        String alice = member.user();
+        String conversation = member.conversation();
+        String token = member.token();
         RedisEndpoint redis = TestInfrastructure.redis();
         connect(token, "s0").expectStatus().isNoContent();
         presence(token, alice).expectStatus().isOk().expectBody().jsonPath("$[0].status").isEqualTo("online");

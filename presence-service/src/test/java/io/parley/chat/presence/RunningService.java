@@ -1,7 +1,5 @@
 package io.parley.chat.presence;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,30 +12,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.parley.chat.contracts.events.PresenceEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.testkit.TestInfrastructure;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The running service on a random port against a real redis-server, a real Kafka broker
- * and a real JWKS endpoint, with conversation-service stubbed. Every IT extends it, so the build starts one context. Tests
- * share Redis: each makes its own tenant. Sessions live 5 s here so that expiry can be
+ * and a real JWKS endpoint, with conversation-service stubbed. Every IT but StoreLoginsIT extends it, so the build
+ * starts one context. Tests share Redis: each makes its own tenant. Sessions live 5 s here so that expiry can be
  * observed without slowing the other tests.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"chat.presence.session-ttl=5s", "chat.presence.sweep-interval=250ms"})
-abstract class RunningService {
+abstract class RunningService extends ServiceCalls {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -47,69 +38,6 @@ abstract class RunningService {
         registry.add("chat.security.jwks-uri", () -> TestInfrastructure.tokens().jwksUri());
         registry.add("chat.presence.conversation-service-url", conversations::url);
         registry.add("chat.directory.auth-service-url", () -> TestInfrastructure.tokens().baseUrl());
-    }
-
-    static final ConversationStub conversations = startStub();
-
-    @Autowired
-    JsonMapper json;
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient http;
-
-    @BeforeEach
-    void bindClient() {
-        http = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-    }
-
-    static ConversationStub startStub() {
-        try {
-            ConversationStub stub = new ConversationStub();
-            Runtime.getRuntime().addShutdownHook(new Thread(stub::close, "conversation-stub-stop"));
-            return stub;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static String token(String userId, String tenantId) {
-        return TestInfrastructure.tokens().mint(userId, tenantId);
-    }
-
-    WebTestClient.ResponseSpec connect(String token, String sessionId) {
-        return http.put().uri("/internal/v1/presence/sessions/{id}", sessionId)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("edgeId", "edge-1"))
-                .exchange();
-    }
-
-    WebTestClient.ResponseSpec disconnect(String token, String sessionId) {
-        return http.delete().uri("/internal/v1/presence/sessions/{id}", sessionId)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange();
-    }
-
-    WebTestClient.ResponseSpec typing(String token, Object body) {
-        return http.post().uri("/internal/v1/presence/typing")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
-    }
-
-    WebTestClient.ResponseSpec read(String token, Object body) {
-        return http.put().uri("/internal/v1/presence/read")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(body)
-                .exchange();
     }
 
     static KafkaConsumer<String, String> consumer() {
@@ -151,9 +79,4 @@ abstract class RunningService {
         throw new AssertionError("Events of " + tenant + " incomplete after " + bound + "; saw " + events);
     }
 
-    WebTestClient.ResponseSpec presence(String token, String userIds) {
-        return http.get().uri("/api/v1/presence?userIds=" + userIds)
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-                .exchange();
-    }
 }
