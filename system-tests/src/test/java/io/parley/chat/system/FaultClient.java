@@ -80,12 +80,13 @@ final class FaultClient implements AutoCloseable {
         this.timer = timer;
     }
 
-    synchronized void start() {
+    /** Connects within {@code spread} (users do not all arrive in the same millisecond) and starts sending. */
+    synchronized void start(Duration spread) {
         long now = System.nanoTime();
         // spread the clients' sends over the period
-        nextSendAt = now + (long) (Math.random() * sendEveryNanos);
+        nextSendAt = now + spread.toNanos() + (long) (Math.random() * sendEveryNanos);
         lastAckAt = now;
-        connect();
+        timer.schedule(this::connect, (long) (Math.random() * spread.toMillis()), TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
@@ -114,6 +115,12 @@ final class FaultClient implements AutoCloseable {
         out = sink;
         emit("{\"type\":\"subscribe\",\"id\":\"sub\",\"conversationId\":\"" + conversationId + "\",\"afterSeq\":" + lastSeq
                 + "}");
+    }
+
+    private synchronized void resubscribe(Sinks.Many<String> socket) {
+        if (out == socket && !live) {
+            opened(socket);
+        }
     }
 
     private synchronized void dropped(Sinks.Many<String> sink) {
@@ -200,8 +207,9 @@ final class FaultClient implements AutoCloseable {
             violations.add(name + ": error that is not retryable: " + frame);
         }
         if ("sub".equals(id)) {
-            // the subscription did not take: drop the socket and resume on a new one
-            timer.schedule(() -> connection.dispose(), 500, TimeUnit.MILLISECONDS);
+            // the subscription did not take: ask again on the same socket, after a jittered pause
+            Sinks.Many<String> socket = out;
+            timer.schedule(() -> resubscribe(socket), 500 + (long) (Math.random() * 1000), TimeUnit.MILLISECONDS);
         } else if (pending.containsKey(id)) {
             pending.put(id, System.nanoTime() + RETRY_AFTER_NANOS);
         }

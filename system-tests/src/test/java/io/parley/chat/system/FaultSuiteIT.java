@@ -45,7 +45,7 @@ class FaultSuiteIT {
     private static final int CONVERSATIONS = 20;
     private static final int MEMBERS = 10;
     /** Each of the 200 users sends once a second: 200 sends/s, 2,000 deliveries/s. */
-    private static final Duration SEND_EVERY = Duration.ofSeconds(1);
+    private static final Duration SEND_EVERY = Duration.ofMillis(Long.getLong("parley.faults.send-every-ms", 1000));
     private static final Duration WORKING = Duration.ofSeconds(2);
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
     /** Users sending malformed input, each on one socket and over REST, while the traffic goes on. */
@@ -118,7 +118,7 @@ class FaultSuiteIT {
                         conversation, SEND_EVERY, TIMER));
             }
         }
-        CLIENTS.forEach(FaultClient::start);
+        CLIENTS.forEach(client -> client.start(Duration.ofSeconds(5)));
         READER.scheduleWithFixedDelay(() -> readAsOutsiders(conversations, users, nonMember, foreign), 200, 200,
                 TimeUnit.MILLISECONDS);
         awaitWorking("the clients' first connections");
@@ -129,6 +129,9 @@ class FaultSuiteIT {
                 restartAfter("kill -9 of one message-service replica", "message-service", Duration.ofSeconds(5)),
                 restartAfter("kill -9 of one realtime-edge replica", "realtime-edge", Duration.ofSeconds(5)),
                 restartAfter("kill -9 of one gateway replica", "gateway-service", Duration.ofSeconds(5)),
+                rollOut("rollout of one gateway replica (SIGTERM: it drains; then started again)", "gateway-service"),
+                rollOut("rollout of one realtime-edge replica (SIGTERM: it drains; then started again)",
+                        "realtime-edge"),
                 new Fault("kill -9 of the Kafka broker, restarted after 10 s", "LocalCluster.killKafka",
                         cluster::killKafka, Duration.ofSeconds(10), () -> cluster.restartKafka(Duration.ofSeconds(120))),
                 new Fault("kill -9 of redis-server, restarted after 10 s", "LocalCluster.killRedis",
@@ -142,12 +145,21 @@ class FaultSuiteIT {
         for (Fault fault : faults) {
             System.out.println("fault: " + fault.name());
             long started = System.nanoTime();
+            // the last moment some client was not working, seen every 100 ms from the fault on
+            AtomicLong lastNotWorking = new AtomicLong(started);
+            java.util.concurrent.ScheduledFuture<?> watch = TIMER.scheduleAtFixedRate(() -> {
+                if (!CLIENTS.stream().allMatch(c -> c.working(WORKING))) {
+                    lastNotWorking.set(System.nanoTime());
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
             fault.inject().run();
             Thread.sleep(fault.hold().toMillis());
             fault.restore().run();
-            long recovered = awaitWorking(fault.name()) - started;
+            awaitWorking(fault.name());
             // traffic goes on a little before the window closes, so that what the fault held back shows
             Thread.sleep(3_000);
+            watch.cancel(false);
+            long recovered = lastNotWorking.get() - started;
             List<FaultClient.Window> windows = windows();
             int violationsNow = violations().size();
             rows.add(new Row(fault.name(), fault.reproduce(), windows.stream().flatMap(w -> w.acked().stream()).toList(),
@@ -178,8 +190,10 @@ class FaultSuiteIT {
         assertThat(fuzzProblems).as("answers to malformed input that are server errors").isEmpty();
         assertThat(fuzzed.wellBehavedDrops()).as("well-behaved sockets closed while the fuzzers ran").isZero();
         assertThat(fuzzed.allRunning()).as("every process still up after the fuzzing").isTrue();
+        // the targets: working again within 10 s of a fault, 30 s of a Kafka loss, 5 s of a rollout
         assertThat(rows).allSatisfy(row -> assertThat(row.recoveryMs()).as("%s: working again", row.fault())
-                .isLessThanOrEqualTo(row.fault().contains("Kafka") ? 30_000 : 10_000));
+                .isLessThanOrEqualTo(row.fault().contains("Kafka") ? 30_000 : row.fault().startsWith("rollout") ? 5_000
+                        : 10_000));
     }
 
     record FuzzOutcome(int wellBehavedDrops, boolean allRunning) {
@@ -266,15 +280,25 @@ class FaultSuiteIT {
         }
     }
 
+    /** What a rolling update does to one pod: SIGTERM, wait for it to drain and exit, start the new one. */
+    private Fault rollOut(String name, String service) {
+        return new Fault(name, "LocalCluster.stop(\"" + service + "\", 0, 60 s)",
+                () -> cluster.stop(service, 0, Duration.ofSeconds(60)), Duration.ZERO, () -> restartInBackground(service));
+    }
+
+    private static void restartInBackground(String service) {
+        new Thread(() -> {
+            try {
+                cluster.restart(service, 0, Duration.ofSeconds(180));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, "restart-" + service).start();
+    }
+
     private Fault restartAfter(String name, String service, Duration down) {
         return new Fault(name, "LocalCluster.kill(\"" + service + "\", 0)", () -> cluster.kill(service, 0), down,
-                () -> new Thread(() -> {
-                    try {
-                        cluster.restart(service, 0, Duration.ofSeconds(180));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }, "restart-" + service).start());
+                () -> restartInBackground(service));
     }
 
     private static void signalKafka(String signal) throws Exception {
@@ -283,18 +307,18 @@ class FaultSuiteIT {
         assertThat(exit).as("kill %s", signal).isZero();
     }
 
-    /** Until every client is live with no send unacked for longer than {@link #WORKING}; returns when (nanoTime). */
-    private static long awaitWorking(String after) throws InterruptedException {
+    /** Until every client is live with no send unacked for longer than {@link #WORKING}. */
+    private static void awaitWorking(String after) throws InterruptedException {
         long deadline = System.nanoTime() + RECOVERY_BOUND.toNanos();
         while (!CLIENTS.stream().allMatch(c -> c.working(WORKING))) {
             if (System.nanoTime() > deadline) {
                 List<FaultClient> notWorking = CLIENTS.stream().filter(c -> !c.working(WORKING)).toList();
+                System.out.println("balancer errors: " + cluster.balancerErrors());
                 throw new AssertionError(notWorking.size() + " clients not working " + RECOVERY_BOUND + " after " + after
                         + ", for example " + notWorking.stream().limit(5).map(FaultClient::describe).toList());
             }
             Thread.sleep(100);
         }
-        return System.nanoTime();
     }
 
     /** A restarted replica is ready before the next fault, so that each fault meets two replicas. */

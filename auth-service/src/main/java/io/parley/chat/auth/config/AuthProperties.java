@@ -63,6 +63,13 @@ public record AuthProperties(
         public boolean enabled() {
             return password != null && !password.isBlank();
         }
+
+        /** Never the password: a record's own toString would print it wherever the properties are logged. */
+        @Override
+        public String toString() {
+            return "PlatformAdminSeed[tenant=" + tenant + ", username=" + username + ", password=" + (enabled() ? "(set)"
+                    : "(none)") + "]";
+        }
     }
 
     /**

@@ -363,11 +363,21 @@ public final class LocalCluster implements AutoCloseable {
         process(service, replica).kill();
     }
 
-    /** Starts a killed replica again and waits until it is ready. */
+    /** SIGTERM of one replica, as a rollout stops a pod: it drains, and is killed if it takes longer than {@code grace}. */
+    public void stop(String service, int replica, Duration grace) {
+        process(service, replica).stop(grace);
+    }
+
+    /** Starts a killed or stopped replica again and waits until it is ready. */
     public void restart(String service, int replica, Duration timeout) throws IOException {
         ServiceProcess process = process(service, replica);
         process.restart();
         process.awaitReady(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** Connections the launcher's balancers cut because one end failed, by reason. */
+    public Map<String, Integer> balancerErrors() {
+        return Map.copyOf(TcpBalancer.ERRORS);
     }
 
     /** Whether every service process is running and ready (a restarted replica is, once it answers readiness). */

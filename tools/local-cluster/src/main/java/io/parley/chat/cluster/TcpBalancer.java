@@ -30,6 +30,9 @@ final class TcpBalancer implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 1000;
     private static final int BUFFER = 16 * 1024;
 
+    /** Why connections were cut other than by a close of one end: for diagnosis. */
+    static final java.util.concurrent.ConcurrentMap<String, Integer> ERRORS = new ConcurrentHashMap<>();
+
     private final String name;
     private final int port;
     private final List<InetSocketAddress> instances;
@@ -146,6 +149,9 @@ final class TcpBalancer implements AutoCloseable {
             to.shutdownOutput();
         } catch (IOException e) {
             // one end reset or closed: the whole connection goes, as it would through a real balancer
+            if (!from.isClosed() && !to.isClosed()) {
+                ERRORS.merge(name + ": " + e, 1, Integer::sum);
+            }
             closeQuietly(from);
             closeQuietly(to);
         } finally {

@@ -13,6 +13,7 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
 
 /**
  * The listener container factory for consumers that every replica runs in a consumer group
@@ -38,8 +39,10 @@ public class EphemeralListenersAutoConfiguration {
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         configurer.configure(factory, new DefaultKafkaConsumerFactory<>(settings));
-        // MANUAL with no listener that acknowledges: the container never commits an offset
+        // MANUAL with no listener that acknowledges, and no commit of the position a new assignment starts
+        // at (which the container does by default when starting from the latest offset): never an offset
         factory.getContainerProperties().setAckMode(AckMode.MANUAL);
+        factory.getContainerProperties().setAssignmentCommitOption(AssignmentCommitOption.NEVER);
         return factory;
     }
 }
