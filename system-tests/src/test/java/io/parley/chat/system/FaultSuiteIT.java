@@ -46,7 +46,8 @@ class FaultSuiteIT {
     private static final int MEMBERS = 10;
     /** Each of the 200 users sends once a second: 200 sends/s, 2,000 deliveries/s. */
     private static final Duration SEND_EVERY = Duration.ofMillis(Long.getLong("parley.faults.send-every-ms", 1000));
-    private static final Duration WORKING = Duration.ofSeconds(2);
+    /** A client works when it is live and no send of it waits for its ack longer than this. */
+    private static final Duration WORKING = Duration.ofMillis(Long.getLong("parley.faults.working-ms", 2000));
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
     /** Users sending malformed input, each on one socket and over REST, while the traffic goes on. */
     private static final int FUZZERS = 10;
@@ -75,7 +76,7 @@ class FaultSuiteIT {
         Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
         cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("system-tests/target/fault-cluster"),
                 false, false, Map.of(), LocalCluster.Options.DEFAULT_JVM_OPTIONS, Duration.ofSeconds(480),
-                System.out, 2));
+                System.out, Integer.getInteger("parley.faults.replicas", 2)));
         api = new Api(cluster.gatewayUrl());
     }
 
