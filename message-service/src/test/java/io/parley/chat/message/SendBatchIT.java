@@ -80,6 +80,36 @@ class SendBatchIT extends RunningService {
         assertThat(history(aliceToken, "afterSeq=0&limit=200").path("messages")).hasSize(200);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.data.mongodb.core.ReactiveMongoTemplate mongo;
+
+    /**
+     * A replica killed between claiming a send and storing it leaves the claim behind. The
+     * client's resend with the same clientMsgId, once that claim is stale, is stored, once,
+     * and the sends batched with it are stored too (seen in the fault suite: resends kept
+     * failing "could not be stored now" long after a kill -9).
+     */
+    @Test
+    void aResendWhoseFirstAttemptDiedAfterItsClaimIsStoredOnce() {
+        String orphan = "orphan-" + UUID.randomUUID();
+        mongo.insert(new org.bson.Document("_id", conversation + "|" + alice + "|" + orphan)
+                .append("messageId", UUID.randomUUID().toString())
+                .append("claimedAt", java.util.Date.from(java.time.Instant.now().minusSeconds(60))), "send_claims").block();
+
+        JsonNode answer = batch(aliceToken, conversation, List.of(item(orphan, "sent again"), item("next", "after it")),
+                HttpStatus.OK);
+
+        assertThat(answer.path("results").get(0).path("problem").isMissingNode()
+                || answer.path("results").get(0).path("problem").isNull())
+                .as("the resend's result: %s", answer.path("results").get(0)).isTrue();
+        assertThat(answer.path("results").get(0).path("message").path("clientMsgId").asString()).isEqualTo(orphan);
+        assertThat(answer.path("results").get(1).path("message").path("clientMsgId").asString()).isEqualTo("next");
+        JsonNode again = batch(aliceToken, conversation, List.of(item(orphan, "sent again")), HttpStatus.OK);
+        assertThat(again.path("results").get(0).path("created").asBoolean()).isFalse();
+        assertThat(history(aliceToken, "afterSeq=0").path("messages")).extracting(m -> m.path("clientMsgId").asString())
+                .containsOnlyOnce(orphan);
+    }
+
     @Test
     void aBadBodyFailsOnlyItsOwnSendAndTheRestKeepTheirOrder() {
         JsonNode answer = batch(aliceToken, conversation, List.of(item("ok-1", "first"),

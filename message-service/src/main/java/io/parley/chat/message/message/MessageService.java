@@ -276,8 +276,10 @@ public class MessageService {
     }
 
     private Mono<SendResult> awaitFirstAttempt(SendCommand cmd, String key) {
+        // repeatWhenEmpty with a maximum fails when the maximum is reached; a companion that
+        // completes after the last round ends it empty, so that the stale claim is taken over
         return findRepeat(cmd)
-                .repeatWhenEmpty(CLAIM_WAIT_ROUNDS, rounds -> rounds.delayElements(CLAIM_WAIT_STEP))
+                .repeatWhenEmpty(rounds -> rounds.take(CLAIM_WAIT_ROUNDS).delayElements(CLAIM_WAIT_STEP))
                 .switchIfEmpty(Mono.defer(() -> store.takeOverClaim(key, Instant.now().minus(CLAIM_TAKEOVER_AFTER),
                                 UUID.randomUUID().toString(), Instant.now())
                         .flatMap(messageId -> insertSend(cmd, messageId))
