@@ -27,7 +27,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * echoes every frame except the commands: {@code close:<code>} closes the socket with that code,
  * {@code fragment:<text>} sends text as the first frame of a message that is not finished, and
  * {@code last-fragment:<text>} finishes it with a continuation frame. It records the close
- * status each socket ends with.
+ * status each socket ends with. Once {@link #drain}ed it answers every handshake 503, as a
+ * stopping edge does.
  */
 final class EdgeServer {
 
@@ -45,6 +46,7 @@ final class EdgeServer {
     private final Queue<String> closeStatuses = new ConcurrentLinkedQueue<>();
     private volatile int port;
     private volatile DisposableServer server;
+    private volatile boolean draining;
 
     private EdgeServer() {
     }
@@ -70,6 +72,9 @@ final class EdgeServer {
         List<String> offered = protocolHeader == null ? List.of()
                 : Arrays.stream(protocolHeader.split(",")).map(String::trim).toList();
         handshakes.add(new Handshake(authorization, offered));
+        if (draining) {
+            return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
+        }
         boolean hasToken = (authorization != null && authorization.startsWith("Bearer "))
                 || offered.stream().anyMatch(p -> p.startsWith("bearer."));
         if (!hasToken) {
@@ -127,6 +132,11 @@ final class EdgeServer {
     /** {@code "<code> <reason>"} of every socket that ended with a close frame from the gateway. */
     List<String> closeStatuses() {
         return List.copyOf(closeStatuses);
+    }
+
+    /** Answers every handshake 503 from now on, as an edge that is shutting down does. */
+    void drain() {
+        draining = true;
     }
 
     void forget() {

@@ -86,19 +86,40 @@ class LoadBalancingIT {
         String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
 
         for (int i = 0; i < 6; i++) {
-            String text = "hello-" + i;
-            String reply = HttpClient.create()
-                    .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, bearer))
-                    .websocket()
-                    .uri(gateway.url().replace("http:", "ws:") + "/ws")
-                    .handle((in, out) -> out.sendString(Mono.just(text)).then()
-                            .thenMany(in.receive().asString().take(1)))
-                    .blockFirst(WAIT);
-            assertThat(reply).isEqualTo(text);
+            assertThat(echo(gateway, bearer, "hello-" + i)).isEqualTo("hello-" + i);
         }
 
         assertThat(first.handshakes()).hasSize(3);
         assertThat(second.handshakes()).hasSize(3);
+    }
+
+    @Test
+    void aHandshakeThatADrainingOrStoppedEdgeRefusesIsTakenByTheOtherWithoutAFailedHandshake() throws IOException {
+        EdgeServer draining = EdgeServer.start();
+        EdgeServer live = EdgeServer.start();
+        GatewayReplica gateway = GatewayReplica.start(UpstreamServer.start("others"),
+                "--spring.cloud.discovery.client.simple.instances.realtime-edge[0].uri=" + draining.url(),
+                "--spring.cloud.discovery.client.simple.instances.realtime-edge[1].uri=http://127.0.0.1:" + closedPort(),
+                "--spring.cloud.discovery.client.simple.instances.realtime-edge[2].uri=" + live.url());
+        String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
+        draining.drain();
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(echo(gateway, bearer, "hello-" + i)).as("handshake %d", i).isEqualTo("hello-" + i);
+        }
+
+        assertThat(live.handshakes()).as("every socket on the one edge that takes them").hasSize(6);
+        assertThat(draining.handshakes()).as("the draining edge was asked, and refused").isNotEmpty();
+    }
+
+    /** What the edge echoes of {@code text} on a new socket through the gateway. */
+    private static String echo(GatewayReplica gateway, String bearer, String text) {
+        return HttpClient.create()
+                .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, bearer))
+                .websocket()
+                .uri(gateway.url().replace("http:", "ws:") + "/ws")
+                .handle((in, out) -> out.sendString(Mono.just(text)).then().thenMany(in.receive().asString().take(1)))
+                .blockFirst(WAIT);
     }
 
     private static void sends(WebTestClient gateway, String bearer, int count) {

@@ -61,7 +61,9 @@ final class UpstreamServer {
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         seen.add(new Seen(request.method().name(), request.uri(), authorization, request.requestHeaders().copy()));
-        String body = "{\"service\":\"" + name + "\",\"path\":\"" + request.uri() + "\",\"authorization\":"
+        // the lists every service reads from auth-service (ended logins, ...): an empty page, as auth-service sends it
+        String body = request.uri().startsWith("/internal/v1/") ? "{\"items\":[],\"now\":" + System.currentTimeMillis() + "}"
+                : "{\"service\":\"" + name + "\",\"path\":\"" + request.uri() + "\",\"authorization\":"
                 + (authorization == null ? "null" : "\"" + authorization + "\"") + "}";
         if (request.uri().contains(HANG_UP_SEGMENT)) {
             return request.receive().then(Mono.fromRunnable(() -> response.withConnection(c -> c.channel().close())));

@@ -254,7 +254,7 @@ class EdgeSocketIT {
     }
 
     @Test
-    void aSocketThatOpensWhileTheEdgeDrainsIsToldToReconnectToo() throws Exception {
+    void aHandshakeWhileTheEdgeDrainsIsRefusedAsRetryableSoTheClientGoesToAnotherEdge() throws Exception {
         var edge = separateEdge("5s");
         String url = socketUrl(edge);
         try (ChatSocket first = ChatSocket.connect(url, token(), Auth.HEADER)) {
@@ -264,10 +264,15 @@ class EdgeSocketIT {
             var stopping = java.util.concurrent.CompletableFuture.runAsync(edge::close);
             // the drain has taken its list of sockets once the first one hears about it
             first.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
+            // a socket opened now would only be told to reconnect: 503 draining, and the gateway tries another edge
             try (ChatSocket late = ChatSocket.connect(url, token(), Auth.HEADER)) {
-                late.awaitOpen(WAIT);
-                late.await(f -> "reconnect".equals(f.path("type").asString()), WAIT);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> late.awaitOpen(WAIT)).hasMessageContaining("503");
             }
+            var refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(url.replace("ws:", "http:"))).header("Authorization", "Bearer " + token())
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("draining").contains("\"retryable\":true");
             assertThat(first.isOpen()).as("the drain leaves clients their grace period to move").isTrue();
             assertThat(first.awaitClose(WAIT)).isEqualTo(1001);
             stopping.get(30, java.util.concurrent.TimeUnit.SECONDS);

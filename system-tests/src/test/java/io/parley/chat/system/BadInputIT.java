@@ -79,18 +79,9 @@ class BadInputIT extends RunningCluster {
             Api.expect(direct.call("GET", "/actuator/health/liveness", null, null), 200);
             Api.expect(direct.call("GET", "/actuator/health/readiness", null, null), 200);
         }
-        assertThat(scrape("realtime-edge")).contains("chat_ws_connections", "chat_send_duration_seconds_bucket",
+        assertThat(Metrics.scrape(cluster, "realtime-edge")).contains("chat_ws_connections", "chat_send_duration_seconds_bucket",
                 "chat_delivery_latency_seconds_bucket", "chat_fanout_deliveries_total");
-        assertThat(scrape("message-service")).contains("chat_outbox_unpublished", "chat_messages_sent_total");
-    }
-
-    private static String scrape(String service) throws Exception {
-        var client = java.net.http.HttpClient.newHttpClient();
-        var response = client.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + cluster.port(service) + "/actuator/prometheus")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
+        assertThat(Metrics.scrape(cluster, "message-service")).contains("chat_outbox_unpublished", "chat_messages_sent_total");
     }
 
     private static JsonNode error(ChatSocket socket, String id) throws InterruptedException {

@@ -68,6 +68,13 @@ final class FaultClient implements AutoCloseable {
     private long longestAckGap;
     private long longestDown;
     private int drops;
+    private int connectFailures;
+    /** When the current connection attempt began, and when its socket opened (nanoTime; 0 when not yet). */
+    private long connectingAt;
+    private long openedAt;
+    private long longestHandshake;
+    private long longestSubscribe;
+    private String lastConnectError;
     private String lastError;
 
     FaultClient(String name, String gatewayWebSocketUrl, Api.User user, String conversationId, Duration sendEvery,
@@ -95,6 +102,7 @@ final class FaultClient implements AutoCloseable {
             return;
         }
         Sinks.Many<String> sink = Sinks.many().unicast().onBackpressureBuffer();
+        connectingAt = System.nanoTime();
         connection = HttpClient.create()
                 .headers(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + user.token()))
                 .websocket(WebsocketClientSpec.builder().protocols("chat.v1").maxFramePayloadLength(MAX_FRAME).build())
@@ -108,10 +116,18 @@ final class FaultClient implements AutoCloseable {
                     return outbound.sendString(sink.asFlux()).then().and(reading);
                 })
                 .doFinally(signal -> dropped(sink))
-                .subscribe(ignored -> { }, error -> { });
+                .subscribe(ignored -> { }, this::connectFailed);
+    }
+
+    /** A handshake that failed, or a socket that ended with an error: kept for diagnosis. */
+    private synchronized void connectFailed(Throwable error) {
+        connectFailures++;
+        lastConnectError = error.getClass().getSimpleName() + ": " + error.getMessage();
     }
 
     private synchronized void opened(Sinks.Many<String> sink) {
+        openedAt = System.nanoTime();
+        longestHandshake = Math.max(longestHandshake, openedAt - connectingAt);
         out = sink;
         emit("{\"type\":\"subscribe\",\"id\":\"sub\",\"conversationId\":\"" + conversationId + "\",\"afterSeq\":" + lastSeq
                 + "}");
@@ -158,6 +174,9 @@ final class FaultClient implements AutoCloseable {
     }
 
     private void subscribed() {
+        if (!live && openedAt != 0) {
+            longestSubscribe = Math.max(longestSubscribe, System.nanoTime() - openedAt);
+        }
         live = true;
         attempts = 0;
         if (droppedAt != 0) {
@@ -258,10 +277,14 @@ final class FaultClient implements AutoCloseable {
     synchronized Window window() {
         long now = System.nanoTime();
         Window window = new Window(Math.max(longestAckGap, pending.isEmpty() ? 0 : now - lastAckAt),
-                Math.max(longestDown, live ? 0 : now - droppedAt), drops, List.copyOf(ackedInWindow), violations.size());
+                Math.max(longestDown, live ? 0 : now - droppedAt), drops, List.copyOf(ackedInWindow), violations.size(),
+                connectFailures, lastConnectError, longestHandshake, longestSubscribe);
+        longestHandshake = 0;
+        longestSubscribe = 0;
         longestAckGap = 0;
         longestDown = 0;
         drops = 0;
+        connectFailures = 0;
         ackedInWindow.clear();
         return window;
     }
@@ -269,8 +292,13 @@ final class FaultClient implements AutoCloseable {
     /**
      * @param acked      the sends acked in the window
      * @param violations how many violations this client has recorded since it started
+     * @param connectFailures handshakes that failed and sockets that ended with an error, in the window
+     * @param lastConnectError the last of those, or null
+     * @param longestHandshakeNanos the slowest handshake, from connect to the socket open
+     * @param longestSubscribeNanos the slowest subscribe after a (re)connect, from the socket open to {@code subscribed}
      */
-    record Window(long longestAckGapNanos, long longestDownNanos, int drops, List<String> acked, int violations) {
+    record Window(long longestAckGapNanos, long longestDownNanos, int drops, List<String> acked, int violations,
+                  int connectFailures, String lastConnectError, long longestHandshakeNanos, long longestSubscribeNanos) {
     }
 
     /** Live, and no send waiting for its ack longer than {@code bound}: what "working again" means to its user. */
@@ -326,7 +354,7 @@ final class FaultClient implements AutoCloseable {
         long oldest = firstSent.values().stream().mapToLong(at -> now - at).max().orElse(0);
         return name + ": live " + live + ", attempts " + attempts + ", pending " + pending.size() + " (oldest "
                 + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms), acked " + acked.size() + ", lastSeq " + lastSeq
-                + ", last error " + lastError;
+                + ", last error " + lastError + ", last connect failure " + lastConnectError;
     }
 
     @Override

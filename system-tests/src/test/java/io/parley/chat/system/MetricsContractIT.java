@@ -3,10 +3,6 @@ package io.parley.chat.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,8 +36,6 @@ import tools.jackson.databind.JsonNode;
 class MetricsContractIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     /** Names that are not scraped from a service: {@code up} is Prometheus's own series per target. */
     private static final Set<String> NOT_FROM_SERVICES = Set.of("up");
 
@@ -88,10 +82,10 @@ class MetricsContractIT {
 
     /** Required metric -> the services that must expose it (empty: any service). */
     private static Map<String, Set<String>> missing(LocalCluster cluster, Map<String, Set<String>> required)
-            throws IOException, InterruptedException {
+            throws Exception {
         Map<String, Set<String>> exposedBy = new HashMap<>();
         for (String service : LocalCluster.SERVICES) {
-            for (String name : scrape(cluster.port(service))) {
+            for (String name : Metrics.names(Metrics.scrape(cluster, service))) {
                 exposedBy.computeIfAbsent(name, n -> new HashSet<>()).add(service);
             }
         }
@@ -105,20 +99,6 @@ class MetricsContractIT {
             }
         });
         return missing;
-    }
-
-    private static Set<String> scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Set<String> names = new HashSet<>();
-        for (String line : response.body().split("\n")) {
-            if (!line.isBlank() && !line.startsWith("#")) {
-                names.add(line.split("[{ ]", 2)[0]);
-            }
-        }
-        return names;
     }
 
     @SuppressWarnings("unchecked")

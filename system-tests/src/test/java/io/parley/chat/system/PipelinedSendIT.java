@@ -2,10 +2,6 @@ package io.parley.chat.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +25,6 @@ class PipelinedSendIT extends RunningCluster {
 
     private static final int BURST = 200;
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void aBurstOfMaximumSizeSendsFromOneSocketIsAckedStoredAndDeliveredInTheOrderSent() throws Exception {
@@ -87,15 +82,8 @@ class PipelinedSendIT extends RunningCluster {
 
     /** message-service's {@code chat_message_send_batch}: batches stored so far, and the sends in them. */
     private static double[] batches() throws Exception {
-        HttpResponse<String> scrape = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + cluster.port("message-service") + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new double[] {value(scrape.body(), "chat_message_send_batch_count"),
-                value(scrape.body(), "chat_message_send_batch_sum")};
-    }
-
-    private static double value(String scrape, String name) {
-        return scrape.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        String scrape = Metrics.scrape(cluster, "message-service");
+        return new double[] {Metrics.sum(scrape, "chat_message_send_batch_count", ""),
+                Metrics.sum(scrape, "chat_message_send_batch_sum", "")};
     }
 }

@@ -5,13 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import io.parley.chat.cluster.LocalCluster;
 
 /**
  * One cluster for the whole system-test JVM, started by the same launcher as the local
  * run: on free ports, with in-memory Mongo, and embedded infrastructure whatever the
- * caller's environment says.
+ * caller's environment says. Two replicas of the gateway and of the edge, behind the
+ * launcher's TCP balancers as behind an ingress and a Service, so that every system test
+ * meets what a replicated deployment does (a socket and the calls of its user on different
+ * replicas); the other services run once, to keep the machine's two cores for the tests.
  */
 final class TestCluster {
 
@@ -25,8 +29,8 @@ final class TestCluster {
             Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
             try {
                 cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("system-tests/target/cluster"),
-                        false, false, Map.of(), LocalCluster.Options.DEFAULT_JVM_OPTIONS, Duration.ofSeconds(240),
-                        System.out));
+                        false, false, Map.of(), LocalCluster.Options.DEFAULT_JVM_OPTIONS, Duration.ofSeconds(300),
+                        System.out, 2, Set.of("gateway-service", "realtime-edge")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

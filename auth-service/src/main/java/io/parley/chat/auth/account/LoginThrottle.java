@@ -7,6 +7,9 @@ import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import io.parley.chat.auth.account.persistence.LoginAttemptRepository;
 import io.parley.chat.auth.config.AuthProperties;
 import io.parley.chat.auth.config.AuthProperties.LoginLimits;
@@ -38,10 +41,26 @@ class LoginThrottle {
 
     private final LoginAttemptRepository attempts;
     private final LoginLimits limits;
+    private final Counter delayed;
+    private final Counter refusedForAccount;
+    private final Counter refusedForAddress;
 
-    LoginThrottle(LoginAttemptRepository attempts, AuthProperties properties) {
+    LoginThrottle(LoginAttemptRepository attempts, AuthProperties properties, MeterRegistry meters) {
         this.attempts = attempts;
         this.limits = properties.loginLimits();
+        this.delayed = throttled(meters, "delayed", "account_address");
+        this.refusedForAccount = throttled(meters, "refused", "account_address");
+        this.refusedForAddress = throttled(meters, "refused", "address");
+    }
+
+    /** {@code chat_auth_logins_throttled_total{outcome,limit}}: what an SRE watches for a guessing attack. */
+    private static Counter throttled(MeterRegistry meters, String outcome, String limit) {
+        return Counter.builder("chat.auth.logins.throttled")
+                .description("Login attempts slowed down (delayed) or refused (429) by the login limits, by the limit"
+                        + " that decided: one account from one address, or one address across accounts")
+                .tag("outcome", outcome)
+                .tag("limit", limit)
+                .register(meters);
     }
 
     /**
@@ -70,9 +89,14 @@ class LoginThrottle {
                     Duration addressWait = counts.getT2().waitBeyond(limits.perAddress(), now, windowEnd, limits.window());
                     Duration wait = pairWait.compareTo(addressWait) >= 0 ? pairWait : addressWait;
                     if (!wait.isZero()) {
+                        (pairWait.isZero() ? refusedForAddress : refusedForAccount).increment();
                         return Mono.<T>error(new TooManyLoginAttempts(wait));
                     }
-                    return after(limits.delayOf(counts.getT1().estimate()), login)
+                    Duration delay = limits.delayOf(counts.getT1().estimate());
+                    if (!delay.isZero()) {
+                        delayed.increment();
+                    }
+                    return after(delay, login)
                             .flatMap(result -> succeeded(pair, clientAddress, window, expiresAt).thenReturn(result));
                 });
     }

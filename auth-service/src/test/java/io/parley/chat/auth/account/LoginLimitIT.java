@@ -7,10 +7,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.chat.auth.AuthServiceTestBase;
 
 /**
@@ -22,6 +24,9 @@ import io.parley.chat.auth.AuthServiceTestBase;
 class LoginLimitIT extends AuthServiceTestBase {
 
     private static final Duration FIRST_DELAY = Duration.ofMillis(300);
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void anAttackerAtOneAddressCannotLockOutTheVictimLoggingInFromAnother() {
@@ -43,6 +48,8 @@ class LoginLimitIT extends AuthServiceTestBase {
     void anAttackerGetsProgressivelySlowerThenA429WithRetryAfter() {
         RegisteredUser user = register();
         String attacker = address("10.3");
+        double delayedBefore = throttled("delayed", "account_address");
+        double refusedBefore = throttled("refused", "account_address");
         failTimes(3, attacker, user.username());
         assertThat(timed(() -> failFrom(attacker, user.username()).expectStatus().isUnauthorized()))
                 .as("4th failure").isGreaterThanOrEqualTo(FIRST_DELAY);
@@ -57,6 +64,9 @@ class LoginLimitIT extends AuthServiceTestBase {
                 HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
         assertThat(problem).containsEntry("retryable", true);
         assertThat(((Number) problem.get("retryAfterSeconds")).longValue()).isBetween(1L, 601L);
+        // what an SRE sees of it (other tests may add to the same counters, never take away)
+        assertThat(throttled("delayed", "account_address") - delayedBefore).isGreaterThanOrEqualTo(3);
+        assertThat(throttled("refused", "account_address") - refusedBefore).isGreaterThanOrEqualTo(1);
     }
 
     @Test
@@ -76,10 +86,12 @@ class LoginLimitIT extends AuthServiceTestBase {
     @Test
     void anAddressIsLimitedAcrossAccounts() {
         String address = address("10.5");
+        double refusedBefore = throttled("refused", "address");
         for (int i = 0; i < 20; i++) {
             failFrom(address, uniqueUsername()).expectStatus().isUnauthorized();
         }
         expectProblem(failFrom(address, uniqueUsername()), HttpStatus.TOO_MANY_REQUESTS, "rate-limited");
+        assertThat(throttled("refused", "address") - refusedBefore).isGreaterThanOrEqualTo(1);
         // Another address is not affected.
         RegisteredUser user = register();
         loginFrom(address("10.6"), user.username(), user.password()).expectStatus().isOk();
@@ -147,6 +159,11 @@ class LoginLimitIT extends AuthServiceTestBase {
     }
 
     /** {@code times} wrong passwords for {@code username} from {@code forwardedFor}, each answered 401. */
+    /** {@code chat_auth_logins_throttled_total} for one outcome and limit. */
+    private double throttled(String outcome, String limit) {
+        return meters.get("chat.auth.logins.throttled").tag("outcome", outcome).tag("limit", limit).counter().count();
+    }
+
     private void failTimes(int times, String forwardedFor, String username) {
         for (int i = 0; i < times; i++) {
             failFrom(forwardedFor, username).expectStatus().isUnauthorized();

@@ -30,7 +30,10 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link GatewayDraining}), every proxied client gets the protocol's {@code reconnect}
  * frame (the same bytes the edge sends), and the gateway waits up to
  * {@code chat.gateway.drain-grace} for each socket to close; what is still open then is
- * closed with 1001 on both sides. Clients reconnect through another replica and resume
+ * closed with 1001 on both sides. The {@code reconnect} frames are spread evenly over the
+ * first half of the grace: the replicas that take the clients over get their handshakes and
+ * resumes a few at a time rather than all at once (measured by system-tests' RolloutIT), and
+ * a socket keeps working until its turn. Clients reconnect through another replica and resume
  * with {@code afterSeq}.
  *
  * <p>It runs first in shutdown (highest phase): Spring Boot has already published
@@ -89,7 +92,7 @@ class GatewayDrain implements SmartLifecycle {
     void admitted(ProxiedSocket socket) {
         sockets.add(socket);
         if (draining) {
-            handOver(socket).subscribe();
+            handOver(socket, Duration.ZERO).subscribe();
         }
     }
 
@@ -126,8 +129,9 @@ class GatewayDrain implements SmartLifecycle {
                 grace.toMillis());
         double closedBefore = closed.count();
         // shutdown, not a request path: waiting here is what keeps the process alive until clients have moved
-        Flux.fromIterable(open)
-                .flatMap(this::handOver)
+        Duration spread = grace.dividedBy(2);
+        Flux.range(0, open.size())
+                .flatMap(i -> handOver(open.get(i), spread.multipliedBy(i).dividedBy(open.size())))
                 .then()
                 .timeout(grace.plusSeconds(5))
                 .onErrorResume(error -> Mono.empty())
@@ -136,9 +140,11 @@ class GatewayDrain implements SmartLifecycle {
                 (long) (closed.count() - closedBefore));
     }
 
-    private Mono<Void> handOver(ProxiedSocket socket) {
-        socket.inject(reconnect);
-        return socket.ended()
+    /** {@code reconnect} after {@code after}; the socket is cut if it is still open {@link #grace} after the drain began. */
+    private Mono<Void> handOver(ProxiedSocket socket, Duration after) {
+        return Mono.delay(after)
+                .then(Mono.fromRunnable(() -> socket.inject(reconnect)))
+                .then(socket.ended())
                 .then(Mono.<Void>fromRunnable(left::increment))
                 .timeout(grace, Mono.defer(() -> cut(socket)));
     }

@@ -1,26 +1,36 @@
 package io.parley.chat.gateway.routing;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.setAlreadyRouted;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
+import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.WebsocketRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.util.StringUtils;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -29,7 +39,9 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 import org.springframework.web.reactive.socket.server.WebSocketService;
 import org.springframework.web.server.ServerWebExchange;
 
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -51,6 +63,13 @@ import reactor.core.publisher.Sinks;
  * codes (4001, 4003, 4008, ...) are relayed in both directions. Every relay is known to
  * {@link GatewayDrain}, which hands the clients over when the gateway stops; while it
  * does, a handshake is a 503 problem.
+ *
+ * <p>An edge instance that refuses the connection (down) or the handshake with a 503 (it is
+ * draining, or cannot check tokens) never took the socket: the handshake is tried on the next
+ * instance the load balancer gives, up to {@value #EDGE_ATTEMPTS} in all, before the client
+ * gets the 503. So a rolling edge costs the clients it hands over one reconnect each, never a
+ * chain of failed ones that lands on the draining edge again. With one instance (a Kubernetes
+ * Service) the next try goes through the Service again, which has dropped the draining pod.
  */
 @Component
 class WebSocketProxyFilter implements GlobalFilter, Ordered {
@@ -62,11 +81,16 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
      * routes, so that one never runs for them. Its beans (client, handshake service) stay.
      */
     private static final int ORDER = Ordered.LOWEST_PRECEDENCE - 2;
+    /** Edge instances tried for one handshake. */
+    static final int EDGE_ATTEMPTS = 3;
+    /** The instances ("host:port") that refused this exchange's handshake. */
+    private static final String REFUSED_ATTR = WebSocketProxyFilter.class.getName() + ".refused";
 
     private final WebSocketClient edgeClient;
     private final WebSocketService webSocketService;
     private final ObjectProvider<List<HttpHeadersFilter>> headersFiltersProvider;
     private final GatewayDrain drain;
+    private final ObjectProvider<LoadBalancerClientFactory> loadBalancers;
     private volatile List<HttpHeadersFilter> headersFilters;
 
     /**
@@ -75,11 +99,13 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
      * TLS, frame size, proxy pings) apply as they would to Spring Cloud Gateway's filter.
      */
     WebSocketProxyFilter(WebSocketClient edgeClient, WebSocketService webSocketService,
-            ObjectProvider<List<HttpHeadersFilter>> headersFilters, GatewayDrain drain) {
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters, GatewayDrain drain,
+            ObjectProvider<LoadBalancerClientFactory> loadBalancers) {
         this.edgeClient = edgeClient;
         this.webSocketService = webSocketService;
         this.headersFiltersProvider = headersFilters;
         this.drain = drain;
+        this.loadBalancers = loadBalancers;
     }
 
     @Override
@@ -115,18 +141,72 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
      * bridge releases it, and is cancelled if the exchange is cancelled first.
      */
     private Mono<Void> proxy(ServerWebExchange exchange, URI upstream, HttpHeaders headers, List<String> offered) {
-        Sinks.One<WebSocketSession> accepted = Sinks.one();
         Sinks.Empty<Void> released = Sinks.empty();
-        Disposable connection = edgeClient.execute(upstream, headers, new EdgeSide(offered, accepted, released))
-                .subscribe(null, accepted::tryEmitError, accepted::tryEmitEmpty);
-        return accepted.asMono()
+        AtomicReference<Disposable> connection = new AtomicReference<>(Disposables.disposed());
+        return connect(exchange, upstream, headers, offered, released, connection, EDGE_ATTEMPTS)
                 .flatMap(edge -> webSocketService.handleRequest(normalizedProtocols(exchange, offered),
                         new ClientSide(edge, released, drain)))
                 .doOnError(error -> released.tryEmitEmpty())
                 .doOnCancel(() -> {
                     released.tryEmitEmpty();
-                    connection.dispose();
+                    connection.get().dispose();
                 });
+    }
+
+    /** The edge session from {@code upstream}, or from the next instances when it refuses (see the class comment). */
+    private Mono<WebSocketSession> connect(ServerWebExchange exchange, URI upstream, HttpHeaders headers,
+            List<String> offered, Sinks.Empty<Void> released, AtomicReference<Disposable> connection, int attempts) {
+        Sinks.One<WebSocketSession> accepted = Sinks.one();
+        connection.set(edgeClient.execute(upstream, headers, new EdgeSide(offered, accepted, released))
+                .subscribe(null, accepted::tryEmitError, accepted::tryEmitEmpty));
+        return accepted.asMono().onErrorResume(error -> attempts > 1 && instanceRefused(error),
+                error -> nextInstance(exchange, upstream)
+                        .switchIfEmpty(Mono.error(error))
+                        .flatMap(next -> connect(exchange, next, headers, offered, released, connection, attempts - 1)));
+    }
+
+    /** The connection refused, or the handshake answered 503: that instance never took the socket. */
+    private static boolean instanceRefused(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof WebSocketClientHandshakeException handshake) {
+                return handshake.response() != null && handshake.response().status().code() == 503;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code tried} with the host and port of the next instance the route's load balancer gives
+     * that has not refused this handshake yet (concurrent handshakes share its round robin, so
+     * the next pick may be the refusing one again); the same instance again when there is no
+     * other (one Kubernetes Service); empty without a load balancer.
+     */
+    private Mono<URI> nextInstance(ServerWebExchange exchange, URI tried) {
+        Response<ServiceInstance> chosen = exchange.getAttribute(GATEWAY_LOADBALANCER_RESPONSE_ATTR);
+        LoadBalancerClientFactory factory = loadBalancers.getIfAvailable();
+        if (chosen == null || !chosen.hasServer() || factory == null) {
+            return Mono.empty();
+        }
+        var balancer = factory.getInstance(chosen.getServer().getServiceId());
+        if (balancer == null) {
+            return Mono.empty();
+        }
+        @SuppressWarnings("unchecked")
+        Set<String> refused = (Set<String>) exchange.getAttributes().computeIfAbsent(REFUSED_ATTR,
+                key -> ConcurrentHashMap.newKeySet());
+        refused.add(tried.getHost() + ":" + tried.getPort());
+        return Mono.defer(() -> Mono.from(balancer.choose(new DefaultRequest<>())))
+                .filter(Response::hasServer)
+                .map(Response::getServer)
+                .repeat(EDGE_ATTEMPTS * 2L)
+                .filter(instance -> !refused.contains(instance.getHost() + ":" + instance.getPort()))
+                .next()
+                .map(next -> UriComponentsBuilder.fromUri(tried).host(next.getHost()).port(next.getPort()).build(true)
+                        .toUri())
+                .defaultIfEmpty(tried);
     }
 
     private static boolean isHandshake(ServerHttpRequest request) {

@@ -83,6 +83,8 @@ class ChatSocketHandler {
     private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
     /** The close reason when a socket's login ended (SessionRevoked); shared with {@link SessionEventListener}. */
     static final String SIGNED_OUT = "signed out: sign in again";
+    /** The close reason when the key that signed a socket's token was revoked; shared with {@link SessionEventListener}. */
+    static final String KEY_REVOKED = "the key that signed this token was revoked: refresh the token";
 
     private final EdgeProperties properties;
     private final MessageClient messages;
@@ -132,6 +134,10 @@ class ChatSocketHandler {
                 .register(metrics);
     }
 
+    private static String keyId(Jwt jwt) {
+        return jwt.getHeaders().get("kid") instanceof String kid ? kid : null;
+    }
+
     /** Serves one socket whose handshake carried {@code jwt}, until it closes. */
     Mono<Void> serve(WebsocketInbound in, WebsocketOutbound out, Jwt jwt) {
         if (revokedSessions.isRevoked(jwt)) {
@@ -144,7 +150,7 @@ class ChatSocketHandler {
         }
         ClientSession client = new ClientSession(out, principal, jwt.getExpiresAt(), properties.outboundBuffer(),
                 new FrameBudget(properties.framesPerSecond(), properties.frameBurst()), outboundFrames);
-        client.loginId(jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
+        client.login(jwt.getClaimAsString(SessionEvent.SESSION_CLAIM), keyId(jwt));
         open.incrementAndGet();
         sessions.add(client);
         drain.admitted(client);
@@ -345,7 +351,8 @@ class ChatSocketHandler {
                         && current.tenantId().equals(jwt.getClaimAsString(ChatPrincipal.TENANT_CLAIM))
                         && !revokedSessions.isRevoked(jwt))
                 .doOnNext(jwt -> {
-                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM));
+                    client.refresh(ChatPrincipal.from(jwt), jwt.getExpiresAt(), jwt.getClaimAsString(SessionEvent.SESSION_CLAIM),
+                            keyId(jwt));
                     client.send(encoder.encode(new ServerFrames.AuthOk(id)));
                     recheckMemberships(client);
                 })

@@ -50,6 +50,8 @@ final class ClientSession {
     private volatile ChatPrincipal principal;
     /** The login (refresh-token family) the current token was issued in, its {@code sid}; null when it names none. */
     private volatile String loginId;
+    /** The {@code kid} of the key that signed the current token: a socket of a revoked key is closed. */
+    private volatile String keyId;
     private final AtomicInteger presenceCalls = new AtomicInteger();
     /** This socket's sends in flight; null until its first {@code send}, as an idle socket needs none. */
     private SendPipeline sends;
@@ -92,14 +94,21 @@ final class ClientSession {
         return loginId;
     }
 
-    void loginId(String sid) {
-        loginId = sid;
+    String keyId() {
+        return keyId;
     }
 
-    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry and the login move with it. */
-    void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid) {
+    /** The login ({@code sid}) and the signing key ({@code kid}) of the handshake's token; either may be null. */
+    void login(String sid, String kid) {
+        loginId = sid;
+        keyId = kid;
+    }
+
+    /** Replaces the token of a live socket ({@code auth.refresh}); the expiry, the login and the key move with it. */
+    void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid, String kid) {
         principal = refreshed;
         loginId = sid;
+        keyId = kid;
         expiresAtMillis = expiresAt == null ? Long.MAX_VALUE : expiresAt.toEpochMilli();
     }
 

@@ -1,5 +1,6 @@
 package io.parley.chat.edge.session;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -17,7 +18,9 @@ import reactor.core.publisher.Mono;
 /**
  * A stopping edge hands its clients over instead of dropping them: every socket gets a
  * {@code reconnect} frame (the client reconnects, to another edge, and resumes from its
- * last seq), then after a grace period whatever is still open is closed with 1001. It
+ * last seq), then after a grace period whatever is still open is closed with 1001. The
+ * frames are spread evenly over the first half of the grace, so that the other edges get
+ * the resumes a few at a time rather than all at once. It
  * runs first in shutdown (highest phase), while the web server still serves, and the
  * readiness probe already sends new clients elsewhere.
  */
@@ -38,6 +41,11 @@ class EdgeDrain implements SmartLifecycle {
         this.reconnect = encoder.encode(new ServerFrames.Reconnect());
     }
 
+    /** Whether this edge is handing its clients over: a new handshake is refused (503), so the client goes elsewhere. */
+    boolean draining() {
+        return draining;
+    }
+
     @Override
     public void start() {
         draining = false;
@@ -53,7 +61,7 @@ class EdgeDrain implements SmartLifecycle {
      */
     void admitted(ClientSession session) {
         if (draining) {
-            handOver(session).subscribe();
+            handOver(session, Duration.ZERO).subscribe();
         }
     }
 
@@ -67,17 +75,20 @@ class EdgeDrain implements SmartLifecycle {
         }
         log.info("Draining {} socket(s): asking clients to reconnect", open.size());
         // shutdown, not a request path: waiting here is what keeps the process alive until clients have moved
-        Flux.fromIterable(open)
-                .flatMap(this::handOver)
+        Duration spread = properties.drainGrace().dividedBy(2);
+        Flux.range(0, open.size())
+                .flatMap(i -> handOver(open.get(i), spread.multipliedBy(i).dividedBy(open.size())))
                 .then()
                 .onErrorResume(e -> Mono.empty())
                 .block(properties.drainGrace().plusSeconds(5));
     }
 
-    private Mono<Void> handOver(ClientSession session) {
-        session.send(reconnect);
-        // deferred: ClientSession.close starts the close as soon as it is called, not when subscribed
-        return Mono.delay(properties.drainGrace())
+    /** {@code reconnect} after {@code after}; closed with 1001 once the grace since the drain began is over. */
+    private Mono<Void> handOver(ClientSession session, Duration after) {
+        return Mono.delay(after)
+                .doOnNext(tick -> session.send(reconnect))
+                .then(Mono.delay(properties.drainGrace().minus(after)))
+                // deferred: ClientSession.close starts the close as soon as it is called, not when subscribed
                 .then(Mono.defer(() -> session.close(CloseCodes.GOING_AWAY, "server restarting: reconnect")));
     }
 

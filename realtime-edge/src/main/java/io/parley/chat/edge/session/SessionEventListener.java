@@ -35,6 +35,7 @@ class SessionEventListener {
         this.events = events;
         this.revoked = revoked;
         revoked.onRevoked(this::closeSockets);
+        revoked.onKeyRevoked(this::closeSocketsSignedBy);
     }
 
     @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}",
@@ -54,5 +55,18 @@ class SessionEventListener {
                 session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.SIGNED_OUT);
             }
         }
+    }
+
+    /**
+     * A revoked key's tokens are refused from now on; the sockets opened with one are closed
+     * with 4001 as an expired token's are, so that their clients refresh (the refresh token is
+     * not signed by it) and connect again with a token of the new key.
+     */
+    private void closeSocketsSignedBy(String kid) {
+        sessions.forEach(session -> {
+            if (kid.equals(session.keyId())) {
+                session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.KEY_REVOKED);
+            }
+        });
     }
 }

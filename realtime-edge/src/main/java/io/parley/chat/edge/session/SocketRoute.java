@@ -37,7 +37,8 @@ import reactor.netty.http.server.WebsocketServerSpec;
  * {@code bearer.<jwt>} subprotocol for browsers (which cannot set headers on a
  * WebSocket), decoded by the same decoder the services' security chains use; and, for a
  * browser, an allowed Origin (cross-site WebSocket hijacking). Refusals are problem
- * documents: 403 from another site, 401 without a valid token, then 400 without an upgrade.
+ * documents: 403 from another site, 401 without a valid token, then 400 without an upgrade;
+ * and 503 {@code draining} (retryable) from an edge that is shutting down.
  * Frames are read uncompressed, and up to 1 MB so that a frame over the protocol's
  * limit gets an {@code error} frame rather than a dropped socket.
  */
@@ -52,6 +53,7 @@ class SocketRoute implements NettyRouteProvider {
     private final ChatSocketHandler handler;
     private final ReactiveJwtDecoder tokens;
     private final EdgeProperties properties;
+    private final EdgeDrain drain;
     private final WebsocketServerSpec spec = WebsocketServerSpec.builder()
             .protocols(CloseCodes.SUBPROTOCOL)
             .maxFramePayloadLength(NETTY_FRAME_LIMIT)
@@ -59,10 +61,11 @@ class SocketRoute implements NettyRouteProvider {
             .handlePing(false)
             .build();
 
-    SocketRoute(ChatSocketHandler handler, ReactiveJwtDecoder tokens, EdgeProperties properties) {
+    SocketRoute(ChatSocketHandler handler, ReactiveJwtDecoder tokens, EdgeProperties properties, EdgeDrain drain) {
         this.handler = handler;
         this.tokens = tokens;
         this.properties = properties;
+        this.drain = drain;
     }
 
     @Override
@@ -71,6 +74,11 @@ class SocketRoute implements NettyRouteProvider {
     }
 
     private Publisher<Void> handshake(HttpServerRequest request, HttpServerResponse response) {
+        if (drain.draining()) {
+            // a socket opened now would be told to reconnect at once; the gateway tries another edge instead
+            return refuse(response, HttpStatus.SERVICE_UNAVAILABLE, "draining",
+                    "This edge is shutting down; connect again (another edge takes the socket).", true);
+        }
         HttpHeaders headers = request.requestHeaders();
         String origin = headers.get(HttpHeaderNames.ORIGIN);
         if (origin != null && !originAllowed(origin, headers.get(HttpHeaderNames.HOST))) {

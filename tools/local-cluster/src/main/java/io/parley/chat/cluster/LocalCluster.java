@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -66,23 +67,47 @@ public final class LocalCluster implements AutoCloseable {
      * @param jvmOptions    options for every service JVM
      * @param startTimeout  how long all of it may take to become ready
      * @param out           where progress is reported
-     * @param replicas      instances of every service (1, or more for {@code ./run --replicas 2} and the fault
-     *                      tests): the gateways' load balancer spreads calls over them, and a TCP balancer on each
-     *                      service's port stands for its Kubernetes Service (for the gateways: the ingress)
+     * @param replicas      instances of each replicated service (1, or more for {@code ./run --replicas 2} and the
+     *                      fault tests): the gateways' load balancer spreads calls over them, and a TCP balancer on
+     *                      each such service's port stands for its Kubernetes Service (for the gateways: the ingress)
+     * @param replicated    the services that get {@code replicas} instances; the others get one
      */
     public record Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
-                          List<String> jvmOptions, Duration startTimeout, PrintStream out, int replicas) {
+                          List<String> jvmOptions, Duration startTimeout, PrintStream out, int replicas,
+                          Set<String> replicated) {
 
         public Options {
             if (replicas < 1) {
                 throw new IllegalArgumentException("replicas must be at least 1, was " + replicas);
             }
+            replicated = Set.copyOf(replicated);
+            if (!SERVICES.containsAll(replicated)) {
+                throw new IllegalArgumentException("replicated names a service that does not exist: " + replicated
+                        + " (services: " + SERVICES + ")");
+            }
+        }
+
+        /** {@code replicas} instances of every service. */
+        public Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
+                       List<String> jvmOptions, Duration startTimeout, PrintStream out, int replicas) {
+            this(root, dataDir, fixedPorts, persistent, environment, jvmOptions, startTimeout, out, replicas,
+                    Set.copyOf(SERVICES));
         }
 
         /** One instance of every service. */
         public Options(Path root, Path dataDir, boolean fixedPorts, boolean persistent, Map<String, String> environment,
                        List<String> jvmOptions, Duration startTimeout, PrintStream out) {
             this(root, dataDir, fixedPorts, persistent, environment, jvmOptions, startTimeout, out, 1);
+        }
+
+        /** Instances of one service. */
+        public int replicasOf(String service) {
+            return replicated.contains(service) ? replicas : 1;
+        }
+
+        /** Whether any service has more than one instance. */
+        boolean anyReplicated() {
+            return replicas > 1 && !replicated.isEmpty();
         }
 
         /**
@@ -121,6 +146,9 @@ public final class LocalCluster implements AutoCloseable {
         startBalancers();
         for (int replica = 0; replica < options.replicas(); replica++) {
             for (String service : SERVICES) {
+                if (replica >= options.replicasOf(service)) {
+                    continue;
+                }
                 Path jar = options.root().resolve(service).resolve("target").resolve(service + "-" + version() + ".jar");
                 services.add(ServiceProcess.start(replicaName(service, replica), jar, replicaPorts.get(service).get(replica),
                         env, options.jvmOptions(), arguments(service), options.dataDir().resolve("logs")));
@@ -142,15 +170,15 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     private String replicaName(String service, int replica) {
-        return options.replicas() == 1 ? service : service + "-" + (replica + 1);
+        return options.replicasOf(service) == 1 ? service : service + "-" + (replica + 1);
     }
 
-    /** A TCP balancer on each service's port in front of its replicas (none with one replica). */
+    /** A TCP balancer on each replicated service's port in front of its replicas. */
     private void startBalancers() throws IOException {
-        if (options.replicas() == 1) {
-            return;
-        }
         for (String service : SERVICES) {
+            if (options.replicasOf(service) == 1) {
+                continue;
+            }
             List<InetSocketAddress> instances = replicaPorts.get(service).stream()
                     .map(port -> new InetSocketAddress("127.0.0.1", port)).toList();
             balancers.add(TcpBalancer.start(service, ports.get(service), instances));
@@ -165,7 +193,7 @@ public final class LocalCluster implements AutoCloseable {
      * refuses the connection, and the gateway tries the next.
      */
     private List<String> arguments(String service) {
-        if (options.replicas() == 1 || !service.equals("gateway-service")) {
+        if (!options.anyReplicated() || !service.equals("gateway-service")) {
             return List.of();
         }
         List<String> arguments = new ArrayList<>();
@@ -193,10 +221,11 @@ public final class LocalCluster implements AutoCloseable {
             }
             ports.put(SERVICES.get(i), port);
             List<Integer> replicas = new ArrayList<>();
-            if (options.replicas() == 1) {
+            int count = options.replicasOf(SERVICES.get(i));
+            if (count == 1) {
                 replicas.add(port);
             }
-            for (int r = 0; options.replicas() > 1 && r < options.replicas(); r++) {
+            for (int r = 0; count > 1 && r < count; r++) {
                 int replicaPort = options.fixedPorts() ? port + 10000 * (r + 1) : Ports.free();
                 if (options.fixedPorts() && !Ports.isFree(replicaPort)) {
                     taken.add(replicaPort + " (" + replicaName(SERVICES.get(i), r) + ")");
@@ -232,13 +261,13 @@ public final class LocalCluster implements AutoCloseable {
             mongoUri = options.environment().get("MONGO_URI");
         } else {
             // with replicas, Mongo is reached through a balancer that a fault test can cut off (cutMongo)
-            int mongoPort = options.replicas() == 1 ? port(MONGO_PORT) : Ports.free();
+            int mongoPort = options.anyReplicated() ? Ports.free() : port(MONGO_PORT);
             mongo = options.persistent()
                     ? EmbeddedMongo.onDisk(options.dataDir().resolve("mongo").resolve("chat.mv"), mongoPort)
                     : EmbeddedMongo.inMemory();
             infrastructure.add(mongo);
             int front = mongo.port();
-            if (options.replicas() > 1) {
+            if (options.anyReplicated()) {
                 mongoFront = TcpBalancer.start("mongo", port(MONGO_PORT), List.of(new InetSocketAddress("127.0.0.1", mongo.port())));
                 infrastructure.add(mongoFront);
                 front = mongoFront.port();
@@ -350,9 +379,14 @@ public final class LocalCluster implements AutoCloseable {
         return kafkaBootstrap;
     }
 
-    /** Instances of every service. */
+    /** Instances of each replicated service. */
     public int replicas() {
         return options.replicas();
+    }
+
+    /** Instances of one service. */
+    public int replicas(String service) {
+        return options.replicasOf(service);
     }
 
     /** The port of one replica (from 0) of a service; with one replica, the service's port. */
@@ -360,21 +394,36 @@ public final class LocalCluster implements AutoCloseable {
         return replicaPorts.get(service).get(replica);
     }
 
+    /** The ports of every replica of a service, for a test that must ask each (metrics are per process). */
+    public List<Integer> replicaPorts(String service) {
+        return List.copyOf(replicaPorts.get(service));
+    }
+
     /** kill -9 of one replica (from 0) of a service. */
     public void kill(String service, int replica) {
         process(service, replica).kill();
     }
 
-    /** SIGTERM of one replica, as a rollout stops a pod: it drains, and is killed if it takes longer than {@code grace}. */
+    /**
+     * What a rollout does to a pod: it leaves the Service's endpoints (here: the balancer in
+     * front of the service takes it out of rotation), then gets SIGTERM, drains, and is killed
+     * if it takes longer than {@code grace}.
+     */
     public void stop(String service, int replica, Duration grace) {
+        balancer(service).ifPresent(balancer -> balancer.takeOut(replicaPort(service, replica)));
         process(service, replica).stop(grace);
     }
 
-    /** Starts a killed or stopped replica again and waits until it is ready. */
+    /** Starts a killed or stopped replica again, waits until it is ready, and puts it back into rotation. */
     public void restart(String service, int replica, Duration timeout) throws IOException {
         ServiceProcess process = process(service, replica);
         process.restart();
         process.awaitReady(System.nanoTime() + timeout.toNanos());
+        balancer(service).ifPresent(balancer -> balancer.putBack(replicaPort(service, replica)));
+    }
+
+    private Optional<TcpBalancer> balancer(String service) {
+        return balancers.stream().filter(balancer -> balancer.name().equals(service)).findFirst();
     }
 
     /** Connections the launcher's balancers cut because one end failed, by reason. */

@@ -38,6 +38,8 @@ final class TcpBalancer implements AutoCloseable {
     private final List<InetSocketAddress> instances;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Instances out of rotation (a pod that is terminating has left the Service's endpoints). */
+    private final Set<InetSocketAddress> out = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
     private TcpBalancer(String name, int port, List<InetSocketAddress> instances) {
@@ -63,6 +65,20 @@ final class TcpBalancer implements AutoCloseable {
 
     List<InetSocketAddress> instances() {
         return instances;
+    }
+
+    /**
+     * Takes the instance on {@code port} out of rotation, as Kubernetes removes a terminating
+     * pod from the Service's endpoints before it sends SIGTERM: new connections go to the
+     * others; the instance's open connections stay, for it to drain.
+     */
+    void takeOut(int port) {
+        instances.stream().filter(instance -> instance.getPort() == port).forEach(out::add);
+    }
+
+    /** Puts the instance on {@code port} back into rotation (its new pod is ready). */
+    void putBack(int port) {
+        out.removeIf(instance -> instance.getPort() == port);
     }
 
     /** Stops accepting and closes every open connection: to its clients the instances are unreachable. */
@@ -107,6 +123,13 @@ final class TcpBalancer implements AutoCloseable {
     private void relay(Socket client) {
         Socket instance = connect();
         if (instance == null) {
+            // no instance up: reset at once, the nearest a balancer that already accepted can come to a refusal
+            // (a Service without endpoints rejects the SYN); an orderly close would read as an empty answer
+            try {
+                client.setSoLinger(true, 0);
+            } catch (SocketException e) {
+                // closed meanwhile
+            }
             closeQuietly(client);
             return;
         }
@@ -127,9 +150,13 @@ final class TcpBalancer implements AutoCloseable {
     private Socket connect() {
         int first = Math.floorMod(next.getAndIncrement(), instances.size());
         for (int i = 0; i < instances.size(); i++) {
+            InetSocketAddress instance = instances.get((first + i) % instances.size());
+            if (out.contains(instance)) {
+                continue;
+            }
             Socket socket = new Socket();
             try {
-                socket.connect(instances.get((first + i) % instances.size()), CONNECT_TIMEOUT_MS);
+                socket.connect(instance, CONNECT_TIMEOUT_MS);
                 return socket;
             } catch (IOException refused) {
                 closeQuietly(socket);

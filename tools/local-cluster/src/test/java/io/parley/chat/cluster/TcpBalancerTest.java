@@ -95,6 +95,35 @@ class TcpBalancerTest {
         assertThat(get(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void anInstanceTakenOutOfRotationGetsNoNewConnectionsUntilPutBack() throws Exception {
+        InetSocketAddress leaving = instance("leaving");
+        balancer = TcpBalancer.start("test", Ports.free(), List.of(leaving, instance("staying")));
+        balancer.takeOut(leaving.getPort());
+        for (int i = 0; i < 6; i++) {
+            assertThat(get(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()).body()).isEqualTo("staying");
+        }
+        assertThat(served).doesNotContainKey("leaving");
+
+        balancer.putBack(leaving.getPort());
+        for (int i = 0; i < 6; i++) {
+            get(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+        }
+        assertThat(served).containsKey("leaving");
+    }
+
+    @Test
+    void withEveryInstanceDownAConnectionIsResetAtOnceNotAnsweredEmpty() throws Exception {
+        balancer = TcpBalancer.start("test", Ports.free(), List.of(new InetSocketAddress("127.0.0.1", Ports.free())));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", balancer.port())) {
+            socket.setSoTimeout(5_000);
+            // nothing written, so that only the balancer's own close is read: a reset, as a client of a
+            // Service without endpoints gets; an orderly close would read -1
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.getInputStream().read())
+                    .isInstanceOf(java.net.SocketException.class).hasMessageContaining("reset");
+        }
+    }
+
     private HttpResponse<String> get(HttpClient client) throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + balancer.port() + "/"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
