@@ -48,8 +48,7 @@ class RolloutIT extends RunningCluster {
             traffic.awaitAllRunning(Duration.ofSeconds(180));
             Traffic.Row edge = traffic.during(Traffic.rollOut(cluster,
                     "rollout of one realtime-edge replica (SIGTERM: it drains; then started again)", "realtime-edge"));
-            // the new edge comes up in the background: until it is ready the gateways' retries send its
-            // handshakes to the other, so the tests after this one need not wait for it
+            traffic.awaitAllRunning(Duration.ofSeconds(180));
             rows = List.of(gateway, edge);
             lostOrDuplicated = traffic.settleAndCheck(histories);
             String table = traffic.table(rows, histories, lostOrDuplicated);
