@@ -60,9 +60,13 @@ final class UpstreamServer {
 
     private Mono<Void> answer(HttpServerRequest request, HttpServerResponse response) {
         String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        seen.add(new Seen(request.method().name(), request.uri(), authorization, request.requestHeaders().copy()));
-        // the lists every service reads from auth-service (ended logins, ...): an empty page, as auth-service sends it
-        String body = request.uri().startsWith("/internal/v1/") ? "{\"items\":[],\"now\":" + System.currentTimeMillis() + "}"
+        // the lists the gateway itself polls from auth-service (ended logins, ...) on a timer: an empty page, as
+        // auth-service sends it, and not remembered, since no client request caused it
+        boolean ownPoll = request.uri().startsWith("/internal/v1/") && !request.requestHeaders().contains("X-Request-Id");
+        if (!ownPoll) {
+            seen.add(new Seen(request.method().name(), request.uri(), authorization, request.requestHeaders().copy()));
+        }
+        String body = ownPoll ? "{\"items\":[],\"now\":" + System.currentTimeMillis() + "}"
                 : "{\"service\":\"" + name + "\",\"path\":\"" + request.uri() + "\",\"authorization\":"
                 + (authorization == null ? "null" : "\"" + authorization + "\"") + "}";
         if (request.uri().contains(HANG_UP_SEGMENT)) {
