@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.chat.gateway.config.GatewayProperties;
 import io.parley.chat.gateway.config.GatewayProperties.Limit;
+import io.parley.chat.gateway.ratelimit.persistence.RedisTokenBuckets;
 import reactor.core.publisher.Mono;
 
 /**

@@ -7,5 +7,5 @@ package io.parley.chat.gateway.ratelimit;
  * @param remaining  whole requests left in the bucket after this one
  * @param retryAfterMillis when refused, how long until one request's worth has refilled
  */
-record Quota(boolean allowed, long remaining, long retryAfterMillis) {
+public record Quota(boolean allowed, long remaining, long retryAfterMillis) {
 }

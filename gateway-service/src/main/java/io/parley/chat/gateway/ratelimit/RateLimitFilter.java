@@ -14,7 +14,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.parley.chat.gateway.client.Client;
+import io.parley.chat.gateway.clientaddress.Client;
 import io.parley.chat.gateway.config.GatewayProperties;
 import io.parley.chat.gateway.config.GatewayProperties.Limit;
 import io.parley.chat.kit.problem.ProblemResponses;

@@ -8,7 +8,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import io.parley.chat.gateway.client.Client;
+import io.parley.chat.gateway.clientaddress.Client;
 import reactor.core.publisher.Mono;
 
 /**

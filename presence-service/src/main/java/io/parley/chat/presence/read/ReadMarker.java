@@ -1,5 +1,5 @@
 package io.parley.chat.presence.read;
 
 /** The caller's marker after a read, as conversation-service stored it (it never moves back). */
-record ReadMarker(String conversationId, String userId, long readSeq) {
+public record ReadMarker(String conversationId, String userId, long readSeq) {
 }

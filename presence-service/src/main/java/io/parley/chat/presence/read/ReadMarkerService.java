@@ -7,6 +7,7 @@ import org.springframework.stereotype.Service;
 
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.presence.messaging.PresenceEventPublisher;
+import io.parley.chat.presence.read.clients.ConversationClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -15,7 +16,7 @@ import reactor.core.publisher.Mono;
  * device read further), so receipts never show a marker that was not kept.
  */
 @Service
-class ReadMarkerService {
+public class ReadMarkerService {
 
     private final ConversationClient conversations;
     private final PresenceEventPublisher publisher;
@@ -26,7 +27,7 @@ class ReadMarkerService {
         this.publisher = publisher;
     }
 
-    Mono<ReadMarker> markRead(ChatPrincipal caller, String conversationId, long seq) {
+    public Mono<ReadMarker> markRead(ChatPrincipal caller, String conversationId, long seq) {
         return conversations.markRead(caller, conversationId, seq)
                 .flatMap(marker -> publisher.publishReadMarker(caller.tenantId(), caller.userId(), marker.conversationId(),
                         marker.readSeq(), clock.instant().truncatedTo(ChronoUnit.MILLIS)).thenReturn(marker));

@@ -15,6 +15,7 @@ import io.parley.chat.presence.FailureLog;
 import io.parley.chat.presence.NotAMember;
 import io.parley.chat.presence.config.PresenceProperties;
 import io.parley.chat.presence.messaging.PresenceEventPublisher;
+import io.parley.chat.presence.typing.persistence.TypingThrottle;
 import reactor.core.publisher.Mono;
 
 /**
