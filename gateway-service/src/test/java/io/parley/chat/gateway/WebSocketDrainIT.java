@@ -79,15 +79,25 @@ class WebSocketDrainIT {
         // the first frame is on its way to the gateway; the rest of the message follows after the drain began
         await().atMost(WAIT).until(() -> edge.fragmentsSent() == 1);
 
+        assertThat(client.awaitFrame()).isEqualTo("text (more follows): hello ");
+
         CompletableFuture<Void> drained = CompletableFuture.runAsync(gateway::drain);
-        assertThat(client.awaitFrame()).isEqualTo("text: " + RECONNECT);
+        await().atMost(WAIT).until(() -> draining(gateway));
         client.send(EdgeServer.LAST_FRAGMENT_COMMAND + "world");
 
-        assertThat(client.awaitFrame()).as("the edge's message, whole, after the reconnect").isEqualTo("text: hello world");
+        assertThat(client.awaitFrame()).as("the rest of the edge's message").isEqualTo("continuation: world");
+        assertThat(client.awaitFrame()).as("the reconnect, after the message").isEqualTo("text: " + RECONNECT);
         client.leave();
         drained.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        assertThat(client.frames).containsExactly("text: " + RECONNECT, "text: hello world");
+        assertThat(client.frames).containsExactly("text (more follows): hello ", "continuation: world",
+                "text: " + RECONNECT);
         assertThat(Metrics.of(gateway.client()).value("chat_gateway_ws_drained_total", "outcome=\"left\"")).isEqualTo(1);
+    }
+
+    /** The drain has begun: readiness is off (and the {@code reconnect} is due). */
+    private static boolean draining(GatewayReplica gateway) {
+        return gateway.client().get().uri("/actuator/health/readiness").exchange().returnResult(Void.class)
+                .getStatus().value() == 503;
     }
 
     private static GatewayReplica start(EdgeServer edge) {

@@ -1,69 +1,135 @@
 package io.parley.chat.gateway.routing;
 
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import reactor.core.publisher.Flux;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.websocket.WebsocketInbound;
 
 /**
- * A client socket and the edge socket it is relayed to, as {@link GatewayDrain} sees them:
- * a way to put one frame of the gateway's own into what the client receives, to close both,
- * and to know when both are gone.
+ * A client socket and the edge socket it is relayed to, spliced at the frame level: a
+ * {@link FrameRelay} in each side's Netty pipeline writes that side's frames to the other,
+ * in front of Reactor Netty's own handler, so the sessions' Reactor streams see nothing
+ * after the splice. It is also what {@link GatewayDrain} sees: a way to put one frame of
+ * the gateway's own into what the client receives, to close both, and to know when both
+ * are gone.
  *
- * <p>The gateway's frame never lands inside a message of the edge's. Spring's Reactor Netty
- * session aggregates a fragmented message (a first frame and its continuations) into one
- * before {@code receive()} emits it, and each element of the client-bound stream is written
- * as one whole frame; the frame goes between two of them. That is what
- * {@code WebSocketDrainIT.aReconnectNeverLandsInsideAFragmentedMessage} checks.
+ * <p>The splice keeps order: a side's relay is put in its pipeline on that side's event
+ * loop, and the frames its decoder produced before (the edge may write right after its
+ * handshake, before the client's is done) are drained from Reactor Netty's queue in the
+ * same task, ahead of anything read later.
  */
 final class ProxiedSocket {
 
-    private final WebSocketSession client;
-    private final WebSocketSession edge;
-    private final Sinks.One<String> injected = Sinks.one();
-    private final Sinks.Empty<Void> ended = Sinks.empty();
+    private final Connection client;
+    private final Connection edge;
+    private final FrameRelay towardEdge;
+    private final FrameRelay towardClient;
+    private final AtomicBoolean injected = new AtomicBoolean();
 
-    ProxiedSocket(WebSocketSession client, WebSocketSession edge) {
+    private ProxiedSocket(Connection client, Connection edge) {
         this.client = client;
         this.edge = edge;
+        this.towardEdge = new FrameRelay(edge.channel(), "client -> edge");
+        this.towardClient = new FrameRelay(client.channel(), "edge -> client");
     }
 
-    /** What the edge receives: every frame of the client. */
-    Flux<WebSocketMessage> towardEdge() {
-        return relayed(client);
+    /** Splices the two sessions; call on the client's event loop, from its session handler. */
+    static ProxiedSocket splice(WebSocketSession clientSession, WebSocketSession edgeSession) {
+        WebsocketInbound clientSide = inbound(clientSession);
+        WebsocketInbound edgeSide = inbound(edgeSession);
+        ProxiedSocket socket = new ProxiedSocket(connection(clientSide), connection(edgeSide));
+        install(clientSide, socket.client.channel(), socket.towardEdge);
+        socket.edge.channel().eventLoop().execute(() -> install(edgeSide, socket.edge.channel(), socket.towardClient));
+        return socket;
     }
 
-    /** What the client receives: every frame of the edge, and the injected one between two of them. */
-    Flux<WebSocketMessage> towardClient() {
-        Flux<WebSocketMessage> fromEdge = relayed(edge).doFinally(signal -> injected.tryEmitEmpty());
-        // the message is made when it is written, so a frame that never goes out holds no buffer
-        return Flux.merge(fromEdge, injected.asMono().map(client::textMessage));
+    private static void install(WebsocketInbound side, Channel channel, FrameRelay relay) {
+        channel.closeFuture().addListener(closed -> relay.sourceGone());
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, FrameRelay.NAME, relay);
+        // frames decoded before the relay was there wait in Reactor Netty's queue: they go first,
+        // synchronously on this event loop (Reactor Netty releases each after the call)
+        side.receiveFrames().subscribe(frame -> relay.relay(frame.retain()), error -> {
+        });
+        relay.flush();
     }
 
-    private static Flux<WebSocketMessage> relayed(WebSocketSession from) {
-        // retain: the inbound buffer is released once read, the outbound write releases it again
-        return from.receive().doOnNext(WebSocketMessage::retain);
+    /**
+     * Spring's Reactor Netty session keeps its Reactor Netty inbound behind a protected
+     * getter; it is read once per socket through a handle made at class load, so a Spring
+     * upgrade that drops it fails the gateway's first WebSocket test, not a user's socket.
+     */
+    private static final MethodHandle DELEGATE = delegateGetter();
+
+    private static MethodHandle delegateGetter() {
+        try {
+            Method getter = AbstractWebSocketSession.class.getDeclaredMethod("getDelegate");
+            getter.setAccessible(true);
+            return MethodHandles.lookup().unreflect(getter);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    /** Sends {@code frame} to the client after the edge's frame in flight, if any; once per socket. */
+    private static WebsocketInbound inbound(WebSocketSession session) {
+        if (!(session instanceof ReactorNettyWebSocketSession)) {
+            throw new IllegalStateException("the gateway relays WebSockets on Reactor Netty only, got "
+                    + session.getClass().getName());
+        }
+        try {
+            return ((ReactorNettyWebSocketSession.WebSocketConnection) DELEGATE.invoke(session)).getInbound();
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot reach the Reactor Netty connection of " + session.getId(), e);
+        }
+    }
+
+    private static Connection connection(WebsocketInbound inbound) {
+        Connection[] connection = new Connection[1];
+        inbound.withConnection(c -> connection[0] = c);
+        return connection[0];
+    }
+
+    /** Sends {@code frame} to the client between two of the edge's messages; once per socket. */
     void inject(String frame) {
-        injected.tryEmitValue(frame);
+        if (injected.compareAndSet(false, true)) {
+            onEdgeLoop(() -> towardClient.insert(new TextWebSocketFrame(frame), false));
+        }
     }
 
-    /** Closes the client and the edge side with the same status. */
+    /**
+     * Closes the client and the edge side with the same status. Each relay learns it first:
+     * whichever side closes first, the other hears this status, not the 1001 of a lost peer.
+     */
     Mono<Void> close(CloseStatus status) {
-        return Mono.when(client.close(status), edge.close(status)).onErrorResume(error -> Mono.empty());
+        String reason = status.getReason() == null ? "" : status.getReason();
+        towardClient.closingWith(status.getCode(), reason);
+        towardEdge.closingWith(status.getCode(), reason);
+        onEdgeLoop(() -> towardClient.insert(new CloseWebSocketFrame(status.getCode(), reason), true));
+        client.channel().eventLoop().execute(() -> towardEdge.insert(new CloseWebSocketFrame(status.getCode(), reason), true));
+        return Mono.empty();
     }
 
-    /** Completes once the relay has ended: both sides closed. */
+    private void onEdgeLoop(Runnable task) {
+        edge.channel().eventLoop().execute(task);
+    }
+
+    /** Completes once both sides are closed. */
     Mono<Void> ended() {
-        return ended.asMono();
-    }
-
-    void end() {
-        ended.tryEmitEmpty();
+        return Mono.when(client.onDispose(), edge.onDispose());
     }
 }

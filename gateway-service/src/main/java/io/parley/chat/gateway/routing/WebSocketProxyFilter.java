@@ -281,7 +281,7 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
                 .build();
     }
 
-    /** The client session: relays frames both ways and ends both sessions when either ends. */
+    /** The client session: spliced to the edge session frame by frame until both have ended ({@link ProxiedSocket}). */
     private static final class ClientSide implements WebSocketHandler {
 
         private final WebSocketSession edge;
@@ -304,45 +304,12 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
         @Override
         public Mono<Void> handle(WebSocketSession client) {
-            ProxiedSocket socket = new ProxiedSocket(client, edge);
+            ProxiedSocket socket = ProxiedSocket.splice(client, edge);
             drain.admitted(socket);
-            // The close watchers are subscribed before the relays: when the edge closes, its
-            // status is known before Reactor Netty cancels the relay reading from the client,
-            // and a cancelled read closes the client without a status (1005) unless a close
-            // frame was already sent.
-            return Mono.when(closeOnClose(edge, client), closeOnClose(client, edge),
-                            relay(client, edge, socket.towardEdge()), relay(edge, client, socket.towardClient()))
-                    .doFinally(signal -> {
-                        drain.left(socket);
-                        socket.end();
-                        released.tryEmitEmpty();
-                    });
-        }
-
-        /** When {@code from} closes, closes {@code to} with the same status (4001, 4003, 4008, 1001, ...). */
-        private static Mono<Void> closeOnClose(WebSocketSession from, WebSocketSession to) {
-            return from.closeStatus()
-                    .defaultIfEmpty(CloseStatus.GOING_AWAY)
-                    .flatMap(status -> to.close(relayable(status)))
-                    .onErrorResume(error -> Mono.empty());
-        }
-
-        /** Frames from one side to the other until either side ends. */
-        private static Mono<Void> relay(WebSocketSession from, WebSocketSession to, Flux<WebSocketMessage> frames) {
-            return to.send(frames)
-                    .onErrorResume(error -> {
-                        log.debug("WebSocket relay {} -> {} ended: {}", from.getId(), to.getId(), error.toString());
-                        return Mono.empty();
-                    });
-        }
-
-        /** 1005, 1006 and 1015 describe a close; they may not be sent in a close frame. */
-        private static CloseStatus relayable(CloseStatus status) {
-            int code = status.getCode();
-            if (code == 1005 || code == 1006 || code == 1015 || code < 1000 || code >= 5000) {
-                return CloseStatus.GOING_AWAY;
-            }
-            return status;
+            return socket.ended().doFinally(signal -> {
+                drain.left(socket);
+                released.tryEmitEmpty();
+            });
         }
     }
 }

@@ -1,0 +1,196 @@
+package io.parley.chat.gateway.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One direction of a proxied socket, as a Netty handler in the pipeline of the side it
+ * reads from: every frame that side's decoder produces is written to the other side as it
+ * came (text, binary, continuation, ping, pong, close, with its final-fragment bit), and
+ * the other side is flushed once per read rather than once per frame. Frames skip Spring's
+ * and Reactor's session layers: at tens of thousands of frames a second those cost more
+ * than the relaying itself.
+ *
+ * <p>Backpressure: while the other side cannot take more (its outbound buffer is over
+ * Netty's high-water mark), this side is not read. Each relay watches its own channel's
+ * writability and pauses or resumes reading of the channel that writes into it.
+ *
+ * <p>Frames of the gateway's own ({@link #insert}: the drain's {@code reconnect}, a close)
+ * go between two messages, never inside a fragmented one: the relay knows where a message
+ * ends from the final-fragment bit. All state is touched on this side's event loop only.
+ */
+final class FrameRelay extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "parley.frameRelay";
+    private static final Logger log = LoggerFactory.getLogger(FrameRelay.class);
+
+    private final Channel to;
+    private final String direction;
+    private List<WebSocketFrame> batch = new ArrayList<>();
+    /** A data message whose final fragment has not been relayed yet. */
+    private boolean insideMessage;
+    /** A close frame went to the other side: it is ending, nothing follows. */
+    private boolean closeSent;
+    private WebSocketFrame waiting;
+    private boolean closeAfterWaiting;
+    /** The close the other side gets when this side goes without one: 1001, or the status the gateway closes both with. */
+    private volatile int goneCode = WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code();
+    private volatile String goneReason = "";
+
+    FrameRelay(Channel to, String direction) {
+        this.to = to;
+        this.direction = direction;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        if (message instanceof WebSocketFrame frame) {
+            relay(frame);
+        } else {
+            ctx.fireChannelRead(message);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Relays one frame of this side; called on this side's event loop, by the pipeline or with frames read before. */
+    void relay(WebSocketFrame frame) {
+        if (closeSent) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame) {
+            closeSent = true;
+        } else if (isData(frame)) {
+            insideMessage = !frame.isFinalFragment();
+        }
+        batch.add(frame);
+        if (!insideMessage && waiting != null) {
+            releaseWaiting();
+        }
+    }
+
+    /**
+     * Writes {@code frame} of the gateway's own to the other side at the next message
+     * boundary (now, unless a fragmented message is under way), and closes the other side
+     * after it when {@code thenClose}. Called on this side's event loop.
+     */
+    /** The close status the other side gets if this side goes without a close frame; callable from any thread. */
+    void closingWith(int code, String reason) {
+        goneCode = code;
+        goneReason = reason;
+    }
+
+    void insert(WebSocketFrame frame, boolean thenClose) {
+        if (closeSent || waiting != null) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        waiting = frame;
+        closeAfterWaiting = thenClose;
+        if (!insideMessage) {
+            releaseWaiting();
+            flush();
+        }
+    }
+
+    private void releaseWaiting() {
+        WebSocketFrame frame = waiting;
+        waiting = null;
+        closeSent = frame instanceof CloseWebSocketFrame;
+        batch.add(frame);
+        if (closeAfterWaiting) {
+            flush();
+            closeOther();
+        }
+    }
+
+    /** Writes what this read relayed, on the other side's event loop, and flushes once. */
+    void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<WebSocketFrame> frames = batch;
+        batch = new ArrayList<>();
+        if (to.eventLoop().inEventLoop()) {
+            write(frames);
+        } else {
+            to.eventLoop().execute(() -> write(frames));
+        }
+    }
+
+    private void write(List<WebSocketFrame> frames) {
+        if (!to.isActive()) {
+            frames.forEach(ReferenceCountUtil::release);
+            return;
+        }
+        for (WebSocketFrame frame : frames) {
+            to.write(frame, to.voidPromise());
+        }
+        to.flush();
+    }
+
+    /** Closes the other side once what was written to it is out. */
+    private void closeOther() {
+        to.eventLoop().execute(() -> to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    }
+
+    /**
+     * This side is gone (called from its close future, so also when it went before the
+     * relay was in its pipeline). The other side gets what was read, then a close frame
+     * when this side sent none (a crashed edge, a dropped client): 1001, as a proxy that
+     * lost its peer says, unless a fragmented message was cut off, where no frame can
+     * follow. Then the other side is closed.
+     */
+    void sourceGone() {
+        if (waiting != null) {
+            ReferenceCountUtil.release(waiting);
+            waiting = null;
+        }
+        if (!closeSent && !insideMessage) {
+            closeSent = true;
+            batch.add(new CloseWebSocketFrame(goneCode, goneReason));
+        }
+        flush();
+        closeOther();
+    }
+
+    /** Reads the side that writes into this one only while this one can take more. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // the channel this relay writes to is the one whose relay writes into this relay's channel
+        to.config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("WebSocket relay {} ended: {}", direction, cause.toString());
+        ctx.close();
+    }
+
+    private static boolean isData(WebSocketFrame frame) {
+        return frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+                || frame instanceof ContinuationWebSocketFrame;
+    }
+}
