@@ -105,9 +105,10 @@ public class ConversationService {
      * among those N ids by {@code _id}, sorted by activity and cut to the page in the
      * server. Head seq and activity time are on the conversation documents, kept current by
      * {@code MessageEventListener}. Both steps read O(N) small documents: for N = 1,000 see
-     * docs/perf-conversation.md. Denormalising head and activity onto every member row would
-     * make a page O(limit), at the price of writing every member row of a conversation on
-     * every message (a 5,000-member channel: 5,000 writes per message), so it is not done.
+     * docs/performance.md#conversation-service-membership-checks-and-lists. Denormalising
+     * head and activity onto every member row would make a page O(limit), at the price of
+     * writing every member row of a conversation on every message (a 5,000-member channel:
+     * 5,000 writes per message), so it is not done.
      */
     public Mono<Page> list(ChatPrincipal caller, ActivityCursor after, int limit) {
         return members.findByUser(caller.tenantId(), caller.userId())

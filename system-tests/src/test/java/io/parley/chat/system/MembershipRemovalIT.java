@@ -25,7 +25,10 @@ import tools.jackson.databind.JsonNode;
  */
 class MembershipRemovalIT extends RunningCluster {
 
-    /** Removal to refused send. Measured 0.1-1 s here (docs/perf-conversation.md); the TTL is 30 s. */
+    /**
+     * Removal to refused send. Measured 0.1-1 s here
+     * (docs/performance.md#conversation-service-membership-checks-and-lists); the TTL is 30 s.
+     */
     static final Duration BOUND = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(60);
 

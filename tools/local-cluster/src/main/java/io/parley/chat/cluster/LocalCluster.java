@@ -114,7 +114,8 @@ public final class LocalCluster implements AutoCloseable {
          * Small, quick-starting JVMs. The young generation is fixed and the heap kept within
          * 10-20 % of what is live: otherwise the serial collector grows the young generation
          * with the old one and keeps 40-70 % free, so an edge holding 15,000 idle sockets
-         * (6 KB live each) commits twice that (measured in docs/perf-edge.md).
+         * (6 KB live each) commits twice that (measured in
+         * docs/performance.md#realtime-edge-idle-capacity).
          */
         public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xss512k", "-Xms64m", "-Xmx384m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
