@@ -1,7 +1,9 @@
 package io.parley.chat.gateway.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ import io.netty.util.ReferenceCountUtil;
 final class FrameRelay extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "parley.frameRelay";
+    /** How long a side that was sent a close may take to answer it. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(FrameRelay.class);
 
     private final Channel to;
@@ -46,7 +50,9 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
     /** A data message whose final fragment has not been relayed yet. */
     private boolean insideMessage;
     /** A close frame went to the other side: it is ending, nothing follows. */
-    private boolean closeSent;
+    private volatile boolean closeSent;
+    /** The relay of the other direction. */
+    private FrameRelay opposite;
     private WebSocketFrame waiting;
     private boolean closeAfterWaiting;
     /** The close the other side gets when this side goes without one: 1001, or the status the gateway closes both with. */
@@ -56,6 +62,12 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
     FrameRelay(Channel to, String direction) {
         this.to = to;
         this.direction = direction;
+    }
+
+    /** Pairs the two directions of one socket, so that a finished close handshake ends both. */
+    static void pair(FrameRelay one, FrameRelay other) {
+        one.opposite = other;
+        other.opposite = one;
     }
 
     @Override
@@ -80,8 +92,13 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof CloseWebSocketFrame) {
+            batch.add(frame);
             closeSent = true;
-        } else if (isData(frame)) {
+            flush();
+            closing();
+            return;
+        }
+        if (isData(frame)) {
             insideMessage = !frame.isFinalFragment();
         }
         batch.add(frame);
@@ -90,21 +107,27 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Writes {@code frame} of the gateway's own to the other side at the next message
-     * boundary (now, unless a fragmented message is under way), and closes the other side
-     * after it when {@code thenClose}. Called on this side's event loop.
-     */
     /** The close status the other side gets if this side goes without a close frame; callable from any thread. */
     void closingWith(int code, String reason) {
         goneCode = code;
         goneReason = reason;
     }
 
+    /**
+     * Writes {@code frame} of the gateway's own to the other side at the next message
+     * boundary (now, unless a fragmented message is under way), and closes the other side
+     * after it when {@code thenClose}. One frame waits at a time; a close replaces a waiting
+     * reconnect. Called on this side's event loop.
+     */
     void insert(WebSocketFrame frame, boolean thenClose) {
-        if (closeSent || waiting != null) {
+        boolean closing = frame instanceof CloseWebSocketFrame;
+        if (closeSent || (waiting != null && !closing)) {
             ReferenceCountUtil.release(frame);
             return;
+        }
+        if (waiting != null) {
+            // a close replaces the reconnect still waiting for the end of a message
+            ReferenceCountUtil.release(waiting);
         }
         waiting = frame;
         closeAfterWaiting = thenClose;
@@ -117,11 +140,34 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
     private void releaseWaiting() {
         WebSocketFrame frame = waiting;
         waiting = null;
-        closeSent = frame instanceof CloseWebSocketFrame;
         batch.add(frame);
+        if (frame instanceof CloseWebSocketFrame) {
+            closeSent = true;
+        }
         if (closeAfterWaiting) {
             flush();
             closeOther();
+        }
+    }
+
+    /**
+     * A close frame went to the other side. The relay stands for both ends of the handshake:
+     * once a close has gone each way, both sockets are closed (the ends wait for each other to
+     * close the connection, and for the client the gateway is the server). One that never
+     * answers is closed after {@link #CLOSE_TIMEOUT}.
+     */
+    private void closing() {
+        if (opposite != null && opposite.closeSent) {
+            closeBoth();
+        } else {
+            to.eventLoop().schedule(this::closeBoth, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void closeBoth() {
+        closeOther();
+        if (opposite != null) {
+            opposite.closeOther();
         }
     }
 

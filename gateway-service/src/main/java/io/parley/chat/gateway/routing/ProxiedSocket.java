@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.reactive.socket.adapter.AbstractWebSocketSession;
@@ -33,6 +35,8 @@ import reactor.netty.http.websocket.WebsocketInbound;
  */
 final class ProxiedSocket {
 
+    private static final Logger log = LoggerFactory.getLogger(ProxiedSocket.class);
+
     private final Connection client;
     private final Connection edge;
     private final FrameRelay towardEdge;
@@ -44,6 +48,7 @@ final class ProxiedSocket {
         this.edge = edge;
         this.towardEdge = new FrameRelay(edge.channel(), "client -> edge");
         this.towardClient = new FrameRelay(client.channel(), "edge -> client");
+        FrameRelay.pair(towardEdge, towardClient);
     }
 
     /** Splices the two sessions; call on the client's event loop, from its session handler. */
@@ -51,6 +56,10 @@ final class ProxiedSocket {
         WebsocketInbound clientSide = inbound(clientSession);
         WebsocketInbound edgeSide = inbound(edgeSession);
         ProxiedSocket socket = new ProxiedSocket(connection(clientSide), connection(edgeSide));
+        if (log.isDebugEnabled() && socket.client.channel().eventLoop() != socket.edge.channel().eventLoop()) {
+            log.debug("client {} and edge {} sockets are on different event loops", clientSession.getId(),
+                    edgeSession.getId());
+        }
         install(clientSide, socket.client.channel(), socket.towardEdge);
         socket.edge.channel().eventLoop().execute(() -> install(edgeSide, socket.edge.channel(), socket.towardClient));
         return socket;

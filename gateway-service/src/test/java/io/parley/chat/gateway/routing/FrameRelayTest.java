@@ -48,6 +48,20 @@ class FrameRelayTest {
     }
 
     @Test
+    void aCloseReplacesAReconnectStillWaiting() {
+        read(new TextWebSocketFrame(false, 0, "hello "));
+        relay.insert(new TextWebSocketFrame("{\"type\":\"reconnect\"}"), false);
+        relay.insert(new CloseWebSocketFrame(1001, "server restarting: reconnect"), true);
+
+        read(new ContinuationWebSocketFrame(true, 0, "world"));
+        to.runPendingTasks();
+
+        assertThat(written()).containsExactly("text (more follows): hello ", "continuation: world",
+                "CloseWebSocketFrame: 1001 server restarting: reconnect");
+        assertThat(to.isActive()).isFalse();
+    }
+
+    @Test
     void betweenMessagesItGoesAtOnce() {
         read(new TextWebSocketFrame("whole"));
         written();
@@ -86,6 +100,28 @@ class FrameRelayTest {
         to.runPendingTasks();
 
         assertThat(written()).containsExactly("CloseWebSocketFrame: 4001 token expired");
+    }
+
+    @Test
+    void aCloseHandshakeThatWentBothWaysClosesBothSockets() {
+        EmbeddedChannel client = new EmbeddedChannel();
+        EmbeddedChannel edge = new EmbeddedChannel();
+        FrameRelay towardEdge = new FrameRelay(edge, "client -> edge");
+        FrameRelay towardClient = new FrameRelay(client, "edge -> client");
+        FrameRelay.pair(towardEdge, towardClient);
+        client.pipeline().addLast(towardEdge);
+        edge.pipeline().addLast(towardClient);
+
+        client.writeOneInbound(new CloseWebSocketFrame(1000, "reconnecting"));
+        assertThat(client.isActive()).as("waiting for the edge's answer").isTrue();
+        edge.writeOneInbound(new CloseWebSocketFrame(1000, "reconnecting"));
+        client.runPendingTasks();
+        edge.runPendingTasks();
+
+        assertThat(client.isActive()).isFalse();
+        assertThat(edge.isActive()).isFalse();
+        assertThat(edge.<Object>readOutbound()).isInstanceOf(CloseWebSocketFrame.class);
+        assertThat(client.<Object>readOutbound()).isInstanceOf(CloseWebSocketFrame.class);
     }
 
     private void read(WebSocketFrame frame) {

@@ -369,6 +369,9 @@ public final class FanoutVsPeersBenchmark {
                 totals[1] - totalsBefore[1], totals[2] - totalsBefore[2], closed, t.acknowledges(), count, acked,
                 refused, cores(cpuMs, clientMs, wallMs), EdgeBench.load());
         System.out.println(result.line());
+        if (t.acknowledges()) {
+            System.out.println("         CPU cores by process: " + byProcess(cpuMs, clientMs, wallMs));
+        }
         if (t.errorFrames.get() > 0 && t.firstError != null) {
             System.out.printf("         %s: %d error frames so far, the first: %s%n", t.name, t.errorFrames.get(),
                     t.firstError);
@@ -433,6 +436,19 @@ public final class FanoutVsPeersBenchmark {
         }
         cores.put("client", clientMs / wallMs);
         return cores;
+    }
+
+    /** The cluster's share per process (services, broker, the launcher less the client), busiest first. */
+    private String byProcess(Map<String, Double> cpuMs, double clientMs, double wallMs) {
+        StringBuilder line = new StringBuilder();
+        cpuMs.entrySet().stream()
+                .filter(e -> !e.getKey().equals("socketio") && !e.getKey().equals("ws"))
+                .map(e -> Map.entry(e.getKey(), (e.getKey().equals(launcherPid)
+                        ? Math.max(0, e.getValue() - clientMs) : e.getValue()) / wallMs))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> line.append(line.isEmpty() ? "" : ", ").append(e.getKey())
+                        .append(String.format(" %.2f", e.getValue())));
+        return line.toString();
     }
 
     /** CPU time of the load generator's threads: the sockets' event loops, the sender (main) and the keep-alive. */

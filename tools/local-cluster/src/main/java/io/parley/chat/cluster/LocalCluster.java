@@ -120,6 +120,22 @@ public final class LocalCluster implements AutoCloseable {
         public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Xss512k", "-Xms64m", "-Xmx384m", "-Xmn24m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20",
                 "-XX:+ExitOnOutOfMemoryError");
+
+        /**
+         * The two services every delivered frame crosses (the gateway's relay and the edge's
+         * fan-out). With {@link #DEFAULT_JVM_OPTIONS} they keep the full JIT (C2), as the k8s
+         * image does: compiled by C1 alone, their per-frame cost set the cluster's fan-out
+         * latency. The other services stay on C1, for memory and start time.
+         */
+        public static final Set<String> RELAY_PATH = Set.of("gateway-service", "realtime-edge");
+
+        /** The options {@code service}'s JVMs get: the given ones, less C1-only on the relay path when they are the defaults. */
+        public List<String> jvmOptionsOf(String service) {
+            if (!RELAY_PATH.contains(service) || !jvmOptions.equals(DEFAULT_JVM_OPTIONS)) {
+                return jvmOptions;
+            }
+            return jvmOptions.stream().filter(option -> !option.startsWith("-XX:TieredStopAtLevel")).toList();
+        }
     }
 
     private LocalCluster(Options options) {
@@ -152,7 +168,7 @@ public final class LocalCluster implements AutoCloseable {
                 }
                 Path jar = options.root().resolve(service).resolve("target").resolve(service + "-" + version() + ".jar");
                 services.add(ServiceProcess.start(replicaName(service, replica), jar, replicaPorts.get(service).get(replica),
-                        env, options.jvmOptions(), arguments(service), options.dataDir().resolve("logs")));
+                        env, options.jvmOptionsOf(service), arguments(service), options.dataDir().resolve("logs")));
             }
         }
         try {
