@@ -39,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
  * client still has {@code GET /conversations}), and messaging is not affected.
  */
 @Component
-class ActivityIndex implements DisposableBean {
+public class ActivityIndex implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ActivityIndex.class);
 
@@ -123,7 +123,7 @@ class ActivityIndex implements DisposableBean {
     }
 
     /** The users became members of the conversation (added, or it was created with them). */
-    void membersAdded(String tenantId, String conversationId, List<String> userIds) {
+    public void membersAdded(String tenantId, String conversationId, List<String> userIds) {
         for (String userId : userIds) {
             UserConversations entry = byUser.get(key(tenantId, userId));
             if (entry != null) {
@@ -132,7 +132,7 @@ class ActivityIndex implements DisposableBean {
         }
     }
 
-    void memberRemoved(String tenantId, String conversationId, String userId) {
+    public void memberRemoved(String tenantId, String conversationId, String userId) {
         UserConversations entry = byUser.get(key(tenantId, userId));
         if (entry != null && entry.conversationIds.remove(conversationId)) {
             unindex(entry, conversationId);
@@ -140,12 +140,12 @@ class ActivityIndex implements DisposableBean {
     }
 
     /** True when some connected user here is a member of the conversation: only then is its message event read for activity. */
-    boolean isIndexed(String conversationId) {
+    public boolean isIndexed(String conversationId) {
         return conversationId != null && byConversation.containsKey(conversationId);
     }
 
     /** The conversation's log reached {@code headSeq}: queued for the members' sockets that are not subscribed to it. */
-    void offer(String tenantId, String conversationId, long headSeq) {
+    public void offer(String tenantId, String conversationId, long headSeq) {
         Set<UserConversations> members = byConversation.get(conversationId);
         if (members == null) {
             return;

@@ -74,7 +74,7 @@ import tools.jackson.databind.json.JsonMapper;
  * </ul>
  */
 @Component
-class ChatSocketHandler {
+public class ChatSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -82,9 +82,9 @@ class ChatSocketHandler {
     private static final int WATCH_PER_FRAME = 100;
     private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
     /** The close reason when a socket's login ended (SessionRevoked); shared with {@link SessionEventListener}. */
-    static final String SIGNED_OUT = "signed out: sign in again";
+    public static final String SIGNED_OUT = "signed out: sign in again";
     /** The close reason when the key that signed a socket's token was revoked; shared with {@link SessionEventListener}. */
-    static final String KEY_REVOKED = "the key that signed this token was revoked: refresh the token";
+    public static final String KEY_REVOKED = "the key that signed this token was revoked: refresh the token";
 
     private final EdgeProperties properties;
     private final MessageClient messages;

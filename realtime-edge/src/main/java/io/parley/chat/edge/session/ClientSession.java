@@ -30,7 +30,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * timers of its own: its idle timeout, token expiry and presence heartbeat are checked by
  * one shared {@link SocketClock} against the times kept here.
  */
-final class ClientSession {
+public final class ClientSession {
 
     private final String sessionId = UUID.randomUUID().toString();
     /** Frames to write: a {@link TextWebSocketFrame}, or a fan-out's bytes already framed for the wire. */
@@ -90,11 +90,11 @@ final class ClientSession {
         return principal;
     }
 
-    String loginId() {
+    public String loginId() {
         return loginId;
     }
 
-    String keyId() {
+    public String keyId() {
         return keyId;
     }
 
@@ -151,7 +151,7 @@ final class ClientSession {
         return budget.take();
     }
 
-    Map<String, Subscription> subscriptions() {
+    public Map<String, Subscription> subscriptions() {
         return subscriptions;
     }
 
@@ -170,14 +170,14 @@ final class ClientSession {
     }
 
     /** Queues one frame made for this socket alone (an ack, an error, a control frame). */
-    void send(byte[] frame) {
+    public void send(byte[] frame) {
         if (enqueue(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))) {
             counted.count(frame);
         }
     }
 
     /** Queues a message frame whose wire bytes are shared with every other socket that gets it. */
-    void send(Delivery delivery) {
+    public void send(Delivery delivery) {
         if (enqueue(delivery.wire())) {
             counted.countMessage();
         }
@@ -208,7 +208,7 @@ final class ClientSession {
      * socket's input, which ends the streams that asked for the close, and the client must
      * learn why (4001 and 1001 mean different things to it).
      */
-    Mono<Void> close(int code, String reason) {
+    public Mono<Void> close(int code, String reason) {
         return outbound.close(code, reason);
     }
 

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * for the caller's tenant.
  */
 @Component
-class PresenceWatchers {
+public class PresenceWatchers {
 
     private final ConcurrentMap<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
@@ -42,7 +42,7 @@ class PresenceWatchers {
         }
     }
 
-    Set<ClientSession> of(String tenantId, String userId) {
+    public Set<ClientSession> of(String tenantId, String userId) {
         return byUser.getOrDefault(key(tenantId, userId), Set.of());
     }
 

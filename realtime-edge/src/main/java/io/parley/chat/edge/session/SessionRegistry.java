@@ -16,7 +16,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * was removed (its history read authorized just before) cannot go live afterwards.
  */
 @Component
-class SessionRegistry {
+public class SessionRegistry {
 
     private static final Duration REMEMBER_REVOCATION = Duration.ofMinutes(2);
 
@@ -35,7 +35,7 @@ class SessionRegistry {
         });
     }
 
-    Set<ClientSession> of(String tenantId, String userId) {
+    public Set<ClientSession> of(String tenantId, String userId) {
         return ofUser(userKey(tenantId, userId));
     }
 
@@ -55,7 +55,7 @@ class SessionRegistry {
     }
 
     /** Visits every socket on this edge without copying them into a list (the clock does this twice a second). */
-    void forEach(java.util.function.Consumer<ClientSession> visitor) {
+    public void forEach(java.util.function.Consumer<ClientSession> visitor) {
         byUser.values().forEach(sockets -> sockets.forEach(visitor));
     }
 
@@ -63,11 +63,11 @@ class SessionRegistry {
         return of(tenantId, userId).size();
     }
 
-    void revoke(String tenantId, String userId, String conversationId) {
+    public void revoke(String tenantId, String userId, String conversationId) {
         revoked.put(tenantId + "/" + userId + "/" + conversationId, Boolean.TRUE);
     }
 
-    void restore(String tenantId, String userId, String conversationId) {
+    public void restore(String tenantId, String userId, String conversationId) {
         revoked.invalidate(tenantId + "/" + userId + "/" + conversationId);
     }
 

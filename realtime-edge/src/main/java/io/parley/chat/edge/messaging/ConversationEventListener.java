@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.messaging;
 
 import java.util.List;
 
@@ -12,6 +12,9 @@ import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
+import io.parley.chat.edge.session.ActivityIndex;
+import io.parley.chat.edge.session.ClientSession;
+import io.parley.chat.edge.session.SessionRegistry;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 import io.parley.chat.kit.membership.ConversationEvents;
@@ -27,7 +30,7 @@ import io.parley.chat.kit.membership.ConversationEvents;
  * each event is applied once whichever source brings it first.
  */
 @Component
-class ConversationEventListener {
+public class ConversationEventListener {
 
     private final SessionRegistry sessions;
     private final FeedRegistry feeds;

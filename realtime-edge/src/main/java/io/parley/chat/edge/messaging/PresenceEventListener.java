@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.messaging;
 
 import java.util.Set;
 
@@ -11,6 +11,8 @@ import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
+import io.parley.chat.edge.session.ClientSession;
+import io.parley.chat.edge.session.PresenceWatchers;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 
@@ -23,7 +25,7 @@ import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
  * of its own, since each holds its own sockets; an unreadable record is counted and skipped.
  */
 @Component
-class PresenceEventListener {
+public class PresenceEventListener {
 
     private final FeedRegistry feeds;
     private final PresenceWatchers watchers;

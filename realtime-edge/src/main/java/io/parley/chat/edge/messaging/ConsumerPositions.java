@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.messaging;
 
 import java.util.Collection;
 import java.util.Set;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * consumerPositions}).
  */
 @Component("consumerPositionsHealthIndicator")
-class ConsumerPositions implements ConsumerAwareRebalanceListener, HealthIndicator {
+public class ConsumerPositions implements ConsumerAwareRebalanceListener, HealthIndicator {
 
     private final KafkaListenerEndpointRegistry listeners;
     private final Set<String> positioned = ConcurrentHashMap.newKeySet();

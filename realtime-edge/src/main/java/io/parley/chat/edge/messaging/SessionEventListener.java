@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.messaging;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -7,6 +7,9 @@ import org.springframework.stereotype.Component;
 import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.contracts.frames.CloseCodes;
+import io.parley.chat.edge.session.ChatSocketHandler;
+import io.parley.chat.edge.session.ClientSession;
+import io.parley.chat.edge.session.SessionRegistry;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 import io.parley.chat.kit.security.RevokedSessions;
@@ -24,7 +27,7 @@ import io.parley.chat.kit.security.RevokedSessions;
  * still-unexpired access token cannot open a socket again.
  */
 @Component
-class SessionEventListener {
+public class SessionEventListener {
 
     private final SessionRegistry sessions;
     private final EventReader events;

@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.messaging;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -8,6 +8,7 @@ import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
+import io.parley.chat.edge.session.ActivityIndex;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 
@@ -20,7 +21,7 @@ import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
  * EventReader, never allowed to stop the partition.
  */
 @Component
-class MessageEventListener {
+public class MessageEventListener {
 
     private final FeedRegistry feeds;
     private final ActivityIndex activity;
