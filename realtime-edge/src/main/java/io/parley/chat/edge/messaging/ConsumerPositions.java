@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * consumerPositions}).
  */
 @Component("consumerPositionsHealthIndicator")
-public class ConsumerPositions implements ConsumerAwareRebalanceListener, HealthIndicator {
+class ConsumerPositions implements ConsumerAwareRebalanceListener, HealthIndicator {
 
     private final KafkaListenerEndpointRegistry listeners;
     private final Set<String> positioned = ConcurrentHashMap.newKeySet();

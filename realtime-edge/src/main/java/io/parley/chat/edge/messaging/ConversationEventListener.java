@@ -30,7 +30,7 @@ import io.parley.chat.kit.membership.ConversationEvents;
  * each event is applied once whichever source brings it first.
  */
 @Component
-public class ConversationEventListener {
+class ConversationEventListener {
 
     private final SessionRegistry sessions;
     private final FeedRegistry feeds;

@@ -21,7 +21,7 @@ import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
  * EventReader, never allowed to stop the partition.
  */
 @Component
-public class MessageEventListener {
+class MessageEventListener {
 
     private final FeedRegistry feeds;
     private final ActivityIndex activity;

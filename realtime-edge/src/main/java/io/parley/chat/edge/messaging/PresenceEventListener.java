@@ -11,8 +11,8 @@ import io.parley.chat.contracts.events.Topics;
 import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
+import io.parley.chat.edge.presence.PresenceWatchers;
 import io.parley.chat.edge.session.ClientSession;
-import io.parley.chat.edge.session.PresenceWatchers;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 
@@ -25,7 +25,7 @@ import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
  * of its own, since each holds its own sockets; an unreadable record is counted and skipped.
  */
 @Component
-public class PresenceEventListener {
+class PresenceEventListener {
 
     private final FeedRegistry feeds;
     private final PresenceWatchers watchers;

@@ -6,39 +6,25 @@ import org.springframework.stereotype.Component;
 
 import io.parley.chat.contracts.events.SessionEvent;
 import io.parley.chat.contracts.events.Topics;
-import io.parley.chat.contracts.frames.CloseCodes;
-import io.parley.chat.edge.session.ChatSocketHandler;
-import io.parley.chat.edge.session.ClientSession;
-import io.parley.chat.edge.session.SessionRegistry;
 import io.parley.chat.kit.events.EventReader;
 import io.parley.chat.kit.kafka.EphemeralListenersAutoConfiguration;
 import io.parley.chat.kit.security.RevokedSessions;
 
 /**
- * Closes the sockets of a login that ended (on logout, refresh-token reuse or a disabled
- * account) with 4001, as an expired token would: the sockets whose token names that login
- * in its {@code sid}, or every socket of the user when the revocation names none.
- *
- * <p>The edge learns of a revocation from two sources, through {@link RevokedSessions}:
- * {@code SessionRevoked} on Kafka, read here in a group of its own since each edge holds
- * its own sockets, and auth-service's stored list, read every few seconds (so a socket is
- * closed even when the event was lost, and an edge that starts later knows the login
- * ended). Whichever comes first closes the sockets; the login stays remembered, so its
- * still-unexpired access token cannot open a socket again.
+ * Hands {@code SessionRevoked} from {@link Topics#SESSIONS} to {@link RevokedSessions}, one
+ * of its two sources (auth-service's stored list is the other); the session package's
+ * {@code SessionRevocations} closes the sockets of the login that ended. Read in a group of
+ * its own, since each edge holds its own sockets.
  */
 @Component
-public class SessionEventListener {
+class SessionEventListener {
 
-    private final SessionRegistry sessions;
     private final EventReader events;
     private final RevokedSessions revoked;
 
-    SessionEventListener(SessionRegistry sessions, EventReader events, RevokedSessions revoked) {
-        this.sessions = sessions;
+    SessionEventListener(EventReader events, RevokedSessions revoked) {
         this.events = events;
         this.revoked = revoked;
-        revoked.onRevoked(this::closeSockets);
-        revoked.onKeyRevoked(this::closeSocketsSignedBy);
     }
 
     @KafkaListener(topics = Topics.SESSIONS, groupId = "realtime-edge-${random.uuid}",
@@ -50,26 +36,5 @@ public class SessionEventListener {
             return;
         }
         revoked.add(event);
-    }
-
-    private void closeSockets(SessionEvent event) {
-        for (ClientSession session : sessions.of(event.tenantId(), event.userId())) {
-            if (event.sessionId() == null || event.sessionId().equals(session.loginId())) {
-                session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.SIGNED_OUT);
-            }
-        }
-    }
-
-    /**
-     * A revoked key's tokens are refused from now on; the sockets opened with one are closed
-     * with 4001 as an expired token's are, so that their clients refresh (the refresh token is
-     * not signed by it) and connect again with a token of the new key.
-     */
-    private void closeSocketsSignedBy(String kid) {
-        sessions.forEach(session -> {
-            if (kid.equals(session.keyId())) {
-                session.close(CloseCodes.TOKEN_INVALID, ChatSocketHandler.KEY_REVOKED);
-            }
-        });
     }
 }

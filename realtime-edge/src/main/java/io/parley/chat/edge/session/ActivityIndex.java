@@ -84,7 +84,7 @@ public class ActivityIndex implements DisposableBean {
      * starts reading their conversations; the read runs on its own, bounded by the
      * client's timeout and page count, and lands only if the user is still here.
      */
-    void connected(ClientSession session) {
+    public void connected(ClientSession session) {
         if (perUser == 0) {
             return;
         }
@@ -105,7 +105,7 @@ public class ActivityIndex implements DisposableBean {
     }
 
     /** A socket is gone (already out of the session registry): the user's entry goes with their last socket. */
-    void released(ClientSession session) {
+    public void released(ClientSession session) {
         pending.remove(session);
         String tenantId = session.principal().tenantId();
         String userId = session.principal().userId();

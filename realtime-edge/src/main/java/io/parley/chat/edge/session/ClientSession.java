@@ -13,9 +13,12 @@ import java.util.function.Function;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.parley.chat.edge.send.SendPipeline;
 import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.Subscription;
+import io.parley.chat.edge.send.SendPipeline;
+import io.parley.chat.edge.transport.FrameBudget;
+import io.parley.chat.edge.transport.OutboundFrames;
+import io.parley.chat.edge.transport.SocketWriter;
 import io.parley.chat.kit.security.ChatPrincipal;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.websocket.WebsocketOutbound;
@@ -28,7 +31,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  *
  * <p>An edge holds thousands of these, mostly idle, so a socket keeps plain fields and no
  * timers of its own: its idle timeout, token expiry and presence heartbeat are checked by
- * one shared {@link SocketClock} against the times kept here.
+ * one shared {@link io.parley.chat.edge.transport.SocketClock} against the times kept here.
  */
 public final class ClientSession {
 
@@ -58,7 +61,7 @@ public final class ClientSession {
     /** Users whose presence this socket follows; null until its first {@code presence.watch}, as most never send one. */
     private Set<String> watched;
 
-    ClientSession(WebsocketOutbound socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
+    public ClientSession(WebsocketOutbound socket, ChatPrincipal principal, Instant expiresAt, int outboundCapacity,
                   FrameBudget budget, OutboundFrames counted) {
         this.counted = counted;
         this.principal = principal;
@@ -67,12 +70,12 @@ public final class ClientSession {
         this.outbound = new SocketWriter(socket, outboundCapacity);
     }
 
-    String sessionId() {
+    public String sessionId() {
         return sessionId;
     }
 
     /** The socket's send pipeline, made by {@code create} on its first send. */
-    synchronized SendPipeline sends(Function<ClientSession, SendPipeline> create) {
+    public synchronized SendPipeline sends(Function<ClientSession, SendPipeline> create) {
         if (sends == null) {
             sends = create.apply(this);
         }
@@ -80,32 +83,32 @@ public final class ClientSession {
     }
 
     /** The socket ended: sends not yet made are dropped (never acked, so clients send them again). */
-    synchronized void closeSends() {
+    public synchronized void closeSends() {
         if (sends != null) {
             sends.close();
         }
     }
 
-    ChatPrincipal principal() {
+    public ChatPrincipal principal() {
         return principal;
     }
 
-    public String loginId() {
+    String loginId() {
         return loginId;
     }
 
-    public String keyId() {
+    String keyId() {
         return keyId;
     }
 
     /** The login ({@code sid}) and the signing key ({@code kid}) of the handshake's token; either may be null. */
-    void login(String sid, String kid) {
+    public void login(String sid, String kid) {
         loginId = sid;
         keyId = kid;
     }
 
     /** Replaces the token of a live socket ({@code auth.refresh}); the expiry, the login and the key move with it. */
-    void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid, String kid) {
+    public void refresh(ChatPrincipal refreshed, Instant expiresAt, String sid, String kid) {
         principal = refreshed;
         loginId = sid;
         keyId = kid;
@@ -113,17 +116,17 @@ public final class ClientSession {
     }
 
     /** True once the current token has expired (and no refresh replaced it). */
-    boolean expired(long nowMillis) {
+    public boolean expired(long nowMillis) {
         return nowMillis >= expiresAtMillis;
     }
 
     /** The client sent a frame: the socket is not idle. */
-    void touched() {
+    public void touched() {
         lastInboundNanos = System.nanoTime();
     }
 
     /** True when the client has sent nothing for {@code idleNanos}. */
-    boolean idle(long nowNanos, long idleNanos) {
+    public boolean idle(long nowNanos, long idleNanos) {
         return nowNanos - lastInboundNanos > idleNanos;
     }
 
@@ -133,7 +136,7 @@ public final class ClientSession {
      * the clock's first look only schedules the next, after a random half to all of the
      * interval (so that sockets opened together do not beat together).
      */
-    boolean heartbeatDue(long nowNanos, long intervalNanos) {
+    public boolean heartbeatDue(long nowNanos, long intervalNanos) {
         if (!heartbeatScheduled) {
             heartbeatScheduled = true;
             nextHeartbeatNanos = nowNanos + ThreadLocalRandom.current().nextLong(intervalNanos / 2, intervalNanos + 1);
@@ -147,7 +150,7 @@ public final class ClientSession {
     }
 
     /** Takes one inbound frame from the socket's budget; false when it is sending too fast. */
-    boolean allowFrame() {
+    public boolean allowFrame() {
         return budget.take();
     }
 
@@ -156,16 +159,12 @@ public final class ClientSession {
     }
 
     /** Completes once the socket writes no more: its input ended. */
-    Mono<Void> finished() {
+    public Mono<Void> finished() {
         return outbound.finished();
     }
 
-    int queued() {
-        return outbound.queued();
-    }
-
     /** Completes once fewer than {@code below} frames wait in the socket's queue, or it ends. */
-    Mono<Void> room(int below) {
+    public Mono<Void> room(int below) {
         return outbound.room(below);
     }
 
@@ -193,12 +192,12 @@ public final class ClientSession {
     }
 
     /** Counts a bad frame; true when the socket has used up its tolerance. */
-    boolean badFrame(int tolerated) {
+    public boolean badFrame(int tolerated) {
         return badFrames.incrementAndGet() > tolerated;
     }
 
     /** Counts a frame refused for rate; true when the socket keeps flooding past {@code tolerated} of them. */
-    boolean rateLimited(int tolerated) {
+    public boolean rateLimited(int tolerated) {
         return rateLimitedFrames.incrementAndGet() > tolerated;
     }
 
@@ -213,12 +212,12 @@ public final class ClientSession {
     }
 
     /** The input side ended: nothing more will be written. */
-    void complete() {
+    public void complete() {
         outbound.end();
     }
 
     /** Counts a presence call in flight; false, and nothing counted, when {@code max} are already. */
-    boolean startPresenceCall(int max) {
+    public boolean startPresenceCall(int max) {
         if (presenceCalls.incrementAndGet() > max) {
             presenceCalls.decrementAndGet();
             return false;
@@ -226,12 +225,12 @@ public final class ClientSession {
         return true;
     }
 
-    void endPresenceCall() {
+    public void endPresenceCall() {
         presenceCalls.decrementAndGet();
     }
 
     /** True once the socket's input has ended: it is being released and takes no new registrations. */
-    boolean ended() {
+    public boolean ended() {
         return outbound.ended();
     }
 
@@ -239,7 +238,7 @@ public final class ClientSession {
      * Adds users to the ones this socket watches, all or none: false, and nothing added,
      * when they would take it past {@code cap}.
      */
-    synchronized boolean watch(List<String> userIds, int cap) {
+    public synchronized boolean watch(List<String> userIds, int cap) {
         Set<String> next = watched == null ? new HashSet<>() : new HashSet<>(watched);
         next.addAll(userIds);
         if (next.size() > cap) {
@@ -249,7 +248,7 @@ public final class ClientSession {
         return true;
     }
 
-    synchronized Set<String> watched() {
+    public synchronized Set<String> watched() {
         return watched == null ? Set.of() : Set.copyOf(watched);
     }
 }

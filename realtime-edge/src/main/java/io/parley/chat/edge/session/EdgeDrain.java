@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * readiness probe already sends new clients elsewhere.
  */
 @Component
-class EdgeDrain implements SmartLifecycle {
+public class EdgeDrain implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EdgeDrain.class);
 
@@ -42,7 +42,7 @@ class EdgeDrain implements SmartLifecycle {
     }
 
     /** Whether this edge is handing its clients over: a new handshake is refused (503), so the client goes elsewhere. */
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
@@ -59,7 +59,7 @@ class EdgeDrain implements SmartLifecycle {
      * socket is handed over by one side or the other (at worst by both: a second
      * {@code reconnect} is harmless).
      */
-    void admitted(ClientSession session) {
+    public void admitted(ClientSession session) {
         if (draining) {
             handOver(session, Duration.ZERO).subscribe();
         }

@@ -24,11 +24,11 @@ public class SessionRegistry {
     private final Cache<String, Boolean> revoked = Caffeine.newBuilder()
             .expireAfterWrite(REMEMBER_REVOCATION).maximumSize(100_000).build();
 
-    void add(ClientSession session) {
+    public void add(ClientSession session) {
         byUser.computeIfAbsent(key(session), k -> ConcurrentHashMap.newKeySet()).add(session);
     }
 
-    void remove(ClientSession session) {
+    public void remove(ClientSession session) {
         byUser.computeIfPresent(key(session), (k, sessions) -> {
             sessions.remove(session);
             return sessions.isEmpty() ? null : sessions;
@@ -59,7 +59,7 @@ public class SessionRegistry {
         byUser.values().forEach(sockets -> sockets.forEach(visitor));
     }
 
-    int count(String tenantId, String userId) {
+    public int count(String tenantId, String userId) {
         return of(tenantId, userId).size();
     }
 
@@ -71,7 +71,7 @@ public class SessionRegistry {
         revoked.invalidate(tenantId + "/" + userId + "/" + conversationId);
     }
 
-    boolean isRevoked(String tenantId, String userId, String conversationId) {
+    public boolean isRevoked(String tenantId, String userId, String conversationId) {
         return revoked.getIfPresent(tenantId + "/" + userId + "/" + conversationId) != null;
     }
 

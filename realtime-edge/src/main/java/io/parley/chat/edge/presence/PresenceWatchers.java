@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.presence;
 
 import java.util.List;
 import java.util.Set;
@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.springframework.stereotype.Component;
+
+import io.parley.chat.edge.session.ClientSession;
 
 /**
  * Which sockets on this edge watch whose presence ({@code presence.watch}), so that a
@@ -19,7 +21,7 @@ public class PresenceWatchers {
     private final ConcurrentMap<String, Set<ClientSession>> byUser = new ConcurrentHashMap<>();
 
     /** False, and nothing watched, when the socket would follow more than {@code cap} users. */
-    boolean watch(ClientSession session, List<String> userIds, int cap) {
+    public boolean watch(ClientSession session, List<String> userIds, int cap) {
         if (!session.watch(userIds, cap)) {
             return false;
         }
@@ -32,7 +34,7 @@ public class PresenceWatchers {
         return true;
     }
 
-    void release(ClientSession session) {
+    public void release(ClientSession session) {
         String tenantId = session.principal().tenantId();
         for (String user : session.watched()) {
             byUser.computeIfPresent(key(tenantId, user), (k, sessions) -> {

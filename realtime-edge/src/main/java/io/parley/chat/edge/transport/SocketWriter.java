@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -33,7 +33,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * {@code error} goes out first), and a client that does not let the close frame through is
  * cut off after {@link #CLOSE_GRACE}.
  */
-final class SocketWriter extends ChannelInboundHandlerAdapter {
+public final class SocketWriter extends ChannelInboundHandlerAdapter {
 
     static final String HANDLER_NAME = "parley.outbound";
     /** How long a closed socket's client has to read its last frames and the close frame. */
@@ -62,7 +62,7 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     private volatile boolean ended;
     private volatile int queued;
 
-    SocketWriter(WebsocketOutbound socket, int capacity) {
+    public SocketWriter(WebsocketOutbound socket, int capacity) {
         this.socket = socket;
         this.channel = ((Connection) socket).channel();
         this.capacity = capacity;
@@ -81,7 +81,7 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
      * history, and a fan-out's frames still find room behind it. One waiter at a time: the
      * socket's frames are handled one after another.
      */
-    Mono<Void> room(int below) {
+    public Mono<Void> room(int below) {
         synchronized (this) {
             if (ended || closing != null || queue.size() < below) {
                 return Mono.empty();
@@ -95,12 +95,12 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     }
 
     /** Completes once nothing more will be written: the socket's input ended. */
-    Mono<Void> finished() {
+    public Mono<Void> finished() {
         return finished.asMono();
     }
 
     /** Outcome of {@link #offer}. */
-    enum Offered {
+    public enum Offered {
         QUEUED,
         /** The bound was passed by this frame: the queue was dropped and the socket is being closed with 4008. */
         OVERFLOW,
@@ -113,7 +113,7 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
      * the queue is dropped and the close queued, so no later frame can follow the dropped
      * ones: what the client got before the close is a gap-free start, and it resumes after it.
      */
-    Offered offer(Object frame) {
+    public Offered offer(Object frame) {
         boolean schedule;
         Offered offered = Offered.QUEUED;
         synchronized (this) {
@@ -145,7 +145,7 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
      * returned Mono cannot cancel it (the client must learn why, 4001 and 1001 mean
      * different things to it).
      */
-    Mono<Void> close(int code, String reason) {
+    public Mono<Void> close(int code, String reason) {
         Close close;
         synchronized (this) {
             if (closing != null) {
@@ -165,12 +165,12 @@ final class SocketWriter extends ChannelInboundHandlerAdapter {
     }
 
     /** True once the socket's input has ended. */
-    boolean ended() {
+    public boolean ended() {
         return ended;
     }
 
     /** The socket's input ended: nothing more is written, and what was queued is let go. */
-    void end() {
+    public void end() {
         synchronized (this) {
             ended = true;
             discardQueued();

@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code "type":"...} near the start of every server frame, matched against the known
  * types without allocating, which keeps the count off the fan-out's allocation budget.
  */
-final class OutboundFrames {
+public final class OutboundFrames {
 
     private static final byte[] TYPE_FIELD = "\"type\":\"".getBytes(StandardCharsets.UTF_8);
     /** Every server frame puts its type among its first fields; no need to look further. */
@@ -48,16 +48,16 @@ final class OutboundFrames {
     }
 
     /** A {@code message} frame, whose type is known without reading it: a fan-out counts a thousand of one. */
-    void countMessage() {
+    public void countMessage() {
         counters[MESSAGE].increment();
     }
 
     /** A socket is being closed for not reading: its outbound queue passed its bound. */
-    void slowConsumer() {
+    public void slowConsumer() {
         slowConsumers.increment();
     }
 
-    void count(byte[] frame) {
+    public void count(byte[] frame) {
         int start = valueStart(frame);
         if (start >= 0) {
             for (int i = 0; i < names.length; i++) {

@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,6 +19,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.edge.config.EdgeProperties;
+import io.parley.chat.edge.session.ClientSession;
+import io.parley.chat.edge.session.EdgeDrain;
 import io.parley.chat.kit.problem.ProblemResponses;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;

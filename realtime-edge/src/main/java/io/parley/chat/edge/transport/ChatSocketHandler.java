@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,13 @@ import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.FeedRegistry;
 import io.parley.chat.edge.delivery.FrameEncoder;
 import io.parley.chat.edge.delivery.Subscription;
+import io.parley.chat.edge.presence.PresenceWatchers;
 import io.parley.chat.edge.send.SendPipeline;
+import io.parley.chat.edge.session.ActivityIndex;
+import io.parley.chat.edge.session.ClientSession;
+import io.parley.chat.edge.session.EdgeDrain;
+import io.parley.chat.edge.session.SessionRegistry;
+import io.parley.chat.edge.session.SessionRevocations;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.kit.security.RevokedSessions;
 import reactor.core.publisher.Flux;
@@ -70,21 +76,17 @@ import tools.jackson.databind.json.JsonMapper;
  *     conversation per socket every 250 ms, with the latest {@code headSeq}; every log entry
  *     counts (edits, deletes, and the user's own sends from another device).</li>
  * <li>A login that ends (logout, refresh-token reuse, account disabled) closes its sockets
- *     with 4001, reason {@value #SIGNED_OUT}, and its token cannot open another.</li>
+ *     with 4001, reason {@value SessionRevocations#SIGNED_OUT}, and its token cannot open another.</li>
  * </ul>
  */
 @Component
-public class ChatSocketHandler {
+class ChatSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatSocketHandler.class);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** What presence-service answers in one read. */
     private static final int WATCH_PER_FRAME = 100;
     private static final int PRESENCE_CALLS_IN_FLIGHT = 4;
-    /** The close reason when a socket's login ended (SessionRevoked); shared with {@link SessionEventListener}. */
-    public static final String SIGNED_OUT = "signed out: sign in again";
-    /** The close reason when the key that signed a socket's token was revoked; shared with {@link SessionEventListener}. */
-    public static final String KEY_REVOKED = "the key that signed this token was revoked: refresh the token";
 
     private final EdgeProperties properties;
     private final MessageClient messages;
@@ -141,7 +143,7 @@ public class ChatSocketHandler {
     /** Serves one socket whose handshake carried {@code jwt}, until it closes. */
     Mono<Void> serve(WebsocketInbound in, WebsocketOutbound out, Jwt jwt) {
         if (revokedSessions.isRevoked(jwt)) {
-            return out.sendClose(CloseCodes.TOKEN_INVALID, SIGNED_OUT);
+            return out.sendClose(CloseCodes.TOKEN_INVALID, SessionRevocations.SIGNED_OUT);
         }
         ChatPrincipal principal = ChatPrincipal.from(jwt);
         if (sessions.count(principal.tenantId(), principal.userId()) >= properties.maxConnectionsPerUser()) {

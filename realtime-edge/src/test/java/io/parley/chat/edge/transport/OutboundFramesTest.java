@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.edge.clients.PresenceClient;
 import io.parley.chat.edge.config.EdgeProperties;
+import io.parley.chat.edge.session.EdgeDrain;
+import io.parley.chat.edge.session.SessionRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 

@@ -1,11 +1,11 @@
-package io.parley.chat.edge.session;
+package io.parley.chat.edge.transport;
 
 /**
  * A token bucket for one socket's inbound frames: {@code burst} frames at once, refilled
  * at {@code perSecond}. One socket flooding frames must not take the edge's time from
  * everyone else; a normal client (typing indicators, sends, pings) stays far below it.
  */
-final class FrameBudget {
+public final class FrameBudget {
 
     private final double perNano;
     private final double burst;
@@ -18,7 +18,7 @@ final class FrameBudget {
         this.tokens = burst;
     }
 
-    synchronized boolean take() {
+    public synchronized boolean take() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - last) * perNano);
         last = now;
