@@ -35,6 +35,12 @@ import reactor.core.scheduler.Schedulers;
  * {@code activityInterval} sends each socket at most one frame per conversation, with the
  * latest head seq, each frame encoded once for all the sockets that get it.
  *
+ * <p>Where docs/protocol.md leaves room: {@code activity} covers the user's 500 most
+ * recently active conversations when the socket connects, plus those joined since; it is
+ * coalesced to at most one frame per conversation per socket every 250 ms, with the latest
+ * {@code headSeq}; every log entry counts (edits, deletes, and the user's own sends from
+ * another device).
+ *
  * <p>Best effort by design: a user whose list cannot be read gets no activity frames (the
  * client still has {@code GET /conversations}), and messaging is not affected.
  */

@@ -11,8 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import org.springframework.security.oauth2.jwt.Jwt;
+
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.parley.chat.contracts.frames.CloseCodes;
 import io.parley.chat.edge.delivery.Delivery;
 import io.parley.chat.edge.delivery.Subscription;
 import io.parley.chat.edge.send.SendPipeline;
@@ -99,6 +102,11 @@ public final class ClientSession {
 
     String keyId() {
         return keyId;
+    }
+
+    /** The {@code kid} in a token's header: the key that signed it, as {@link #login} and {@link #refresh} take it; null when it names none. */
+    public static String keyIdOf(Jwt jwt) {
+        return jwt.getHeaders().get("kid") instanceof String kid ? kid : null;
     }
 
     /** The login ({@code sid}) and the signing key ({@code kid}) of the handshake's token; either may be null. */
@@ -209,6 +217,12 @@ public final class ClientSession {
      */
     public Mono<Void> close(int code, String reason) {
         return outbound.close(code, reason);
+    }
+
+    /** Closes the socket as one that did not read fast enough (4008, counted as a slow consumer); it resumes on reconnect. */
+    public Mono<Void> closeSlowConsumer() {
+        counted.slowConsumer();
+        return close(CloseCodes.POLICY, SocketWriter.OVERFLOW_REASON);
     }
 
     /** The input side ended: nothing more will be written. */

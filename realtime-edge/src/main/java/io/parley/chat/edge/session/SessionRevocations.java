@@ -8,9 +8,10 @@ import io.parley.chat.kit.security.RevokedSessions;
 
 /**
  * Closes the sockets of a login that ended (on logout, refresh-token reuse or a disabled
- * account) with 4001, as an expired token would: the sockets whose token names that login
- * in its {@code sid}, or every socket of the user when the revocation names none. Its token
- * cannot open another (the handshake checks {@link RevokedSessions} too).
+ * account) with 4001, reason {@value #SIGNED_OUT}, as an expired token would: the sockets
+ * whose token names that login in its {@code sid}, or every socket of the user when the
+ * revocation names none. Its token cannot open another (the handshake checks
+ * {@link RevokedSessions} too).
  *
  * <p>The edge learns of a revocation from two sources, through {@link RevokedSessions}:
  * {@code SessionRevoked} on Kafka (read by the messaging {@code SessionEventListener}), and

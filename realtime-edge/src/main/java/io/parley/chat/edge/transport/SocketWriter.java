@@ -38,7 +38,7 @@ public final class SocketWriter extends ChannelInboundHandlerAdapter {
     static final String HANDLER_NAME = "parley.outbound";
     /** How long a closed socket's client has to read its last frames and the close frame. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
-    static final String OVERFLOW_REASON = "outbound buffer overflow: reconnect and resume";
+    public static final String OVERFLOW_REASON = "outbound buffer overflow: reconnect and resume";
 
     /** A close request, in line with the frames. */
     private record Close(int code, String reason, Sinks.Empty<Void> done) {
