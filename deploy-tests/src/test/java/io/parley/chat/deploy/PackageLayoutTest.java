@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -87,6 +91,68 @@ class PackageLayoutTest {
             }
         }));
         assertThat(misplaced).isEmpty();
+    }
+
+    /**
+     * A service's packages directly below its root (features and roles, each with what is
+     * below it) import each other one way only, so each can be read, and changed, knowing
+     * only the ones below it. The root is left out: it is the domain, which the role
+     * packages use and which hands them its work. So is {@code config}: every package reads
+     * its properties, and its wiring reaches into every package.
+     */
+    @Test
+    void noServiceHasAnImportCycleBetweenItsPackages() {
+        List<String> cycles = new ArrayList<>();
+        SERVICES.forEach((module, root) -> {
+            String base = root.replace('/', '.');
+            Map<String, Set<String>> imports = new TreeMap<>();
+            for (Path file : sources(module, root)) {
+                String from = topPackage(Repo.file(module + "/src/main/java/" + root).relativize(file.getParent()));
+                if (from.isEmpty() || from.equals("config")) {
+                    continue;
+                }
+                Matcher imported = Pattern.compile("(?m)^import (?:static )?" + Pattern.quote(base) + "\\.([a-z.]+)\\.[A-Z]")
+                        .matcher(read(file));
+                while (imported.find()) {
+                    String to = imported.group(1).split("\\.")[0];
+                    if (!to.equals(from) && !to.equals("config")) {
+                        imports.computeIfAbsent(from, key -> new TreeSet<>()).add(to);
+                    }
+                }
+            }
+            for (String start : imports.keySet()) {
+                List<String> cycle = cycleFrom(start, start, imports, new ArrayList<>(List.of(start)), new HashSet<>());
+                if (cycle != null && cycle.get(0).equals(cycle.stream().sorted().findFirst().orElseThrow())) {
+                    cycles.add(module + ": " + String.join(" -> ", cycle));
+                }
+            }
+        });
+        assertThat(cycles).isEmpty();
+    }
+
+    private static List<String> cycleFrom(String start, String at, Map<String, Set<String>> imports, List<String> path,
+            Set<String> seen) {
+        for (String next : imports.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                List<String> cycle = new ArrayList<>(path);
+                cycle.add(start);
+                return cycle;
+            }
+            if (seen.add(next)) {
+                path.add(next);
+                List<String> found = cycleFrom(start, next, imports, path, seen);
+                if (found != null) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return null;
+    }
+
+    /** The package directly below the root that {@code relative} is in: "" for the root itself. */
+    private static String topPackage(Path relative) {
+        return relative.toString().isEmpty() ? "" : relative.getName(0).toString();
     }
 
     @Test

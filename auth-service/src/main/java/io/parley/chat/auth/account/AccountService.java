@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
+import io.parley.chat.auth.NotAllowed;
+import io.parley.chat.auth.Roles;
 import io.parley.chat.auth.account.persistence.UserDocument;
 import io.parley.chat.auth.account.persistence.UserRepository;
 import io.parley.chat.auth.tenant.TenantService;

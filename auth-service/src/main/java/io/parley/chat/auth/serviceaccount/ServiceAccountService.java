@@ -11,8 +11,8 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
-import io.parley.chat.auth.account.NotAllowed;
-import io.parley.chat.auth.account.Roles;
+import io.parley.chat.auth.NotAllowed;
+import io.parley.chat.auth.Roles;
 import io.parley.chat.auth.serviceaccount.persistence.ServiceAccountDocument;
 import io.parley.chat.auth.serviceaccount.persistence.ServiceAccountRepository;
 import io.parley.chat.auth.token.AccessToken;

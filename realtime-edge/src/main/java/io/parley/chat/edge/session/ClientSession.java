@@ -34,7 +34,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  *
  * <p>An edge holds thousands of these, mostly idle, so a socket keeps plain fields and no
  * timers of its own: its idle timeout, token expiry and presence heartbeat are checked by
- * one shared {@link io.parley.chat.edge.transport.SocketClock} against the times kept here.
+ * one shared {@link io.parley.chat.edge.socket.SocketClock} against the times kept here.
  */
 public final class ClientSession {
 

@@ -12,7 +12,7 @@ public final class FrameBudget {
     private double tokens;
     private long last = System.nanoTime();
 
-    FrameBudget(int perSecond, int burst) {
+    public FrameBudget(int perSecond, int burst) {
         this.perNano = perSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;

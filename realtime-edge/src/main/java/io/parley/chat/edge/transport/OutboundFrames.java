@@ -29,7 +29,7 @@ public final class OutboundFrames {
     private final Counter other;
     private final Counter slowConsumers;
 
-    OutboundFrames(MeterRegistry metrics) {
+    public OutboundFrames(MeterRegistry metrics) {
         names = new byte[TYPES.size()][];
         counters = new Counter[TYPES.size()];
         for (int i = 0; i < TYPES.size(); i++) {

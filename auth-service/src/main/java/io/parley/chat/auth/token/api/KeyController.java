@@ -7,8 +7,8 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.parley.chat.auth.account.NotAllowed;
-import io.parley.chat.auth.account.Roles;
+import io.parley.chat.auth.NotAllowed;
+import io.parley.chat.auth.Roles;
 import io.parley.chat.auth.token.RevokedKey;
 import io.parley.chat.auth.token.SigningKeyService;
 import io.parley.chat.kit.security.ChatPrincipal;

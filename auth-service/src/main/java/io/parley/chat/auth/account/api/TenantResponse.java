@@ -1,4 +1,4 @@
-package io.parley.chat.auth.tenant.api;
+package io.parley.chat.auth.account.api;
 
 import io.parley.chat.auth.tenant.Tenant;
 

@@ -1,4 +1,4 @@
-package io.parley.chat.auth.account;
+package io.parley.chat.auth;
 
 /** The roles auth-service puts in tokens and checks itself. */
 public final class Roles {

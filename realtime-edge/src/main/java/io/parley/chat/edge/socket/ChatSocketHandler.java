@@ -1,4 +1,4 @@
-package io.parley.chat.edge.transport;
+package io.parley.chat.edge.socket;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +28,8 @@ import io.parley.chat.edge.session.ClientSession;
 import io.parley.chat.edge.session.EdgeDrain;
 import io.parley.chat.edge.session.SessionRegistry;
 import io.parley.chat.edge.session.SessionRevocations;
+import io.parley.chat.edge.transport.FrameBudget;
+import io.parley.chat.edge.transport.OutboundFrames;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.kit.security.RevokedSessions;
 import reactor.core.publisher.Mono;

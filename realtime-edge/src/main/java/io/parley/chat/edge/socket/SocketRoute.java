@@ -1,4 +1,4 @@
-package io.parley.chat.edge.transport;
+package io.parley.chat.edge.socket;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

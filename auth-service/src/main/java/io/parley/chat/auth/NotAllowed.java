@@ -1,4 +1,4 @@
-package io.parley.chat.auth.account;
+package io.parley.chat.auth;
 
 import org.springframework.http.HttpStatus;
 

@@ -1,4 +1,4 @@
-package io.parley.chat.auth.tenant.api;
+package io.parley.chat.auth.account.api;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -7,10 +7,10 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.parley.chat.auth.account.AccountService;
-import io.parley.chat.auth.account.NotAllowed;
+import io.parley.chat.auth.NotAllowed;
 import io.parley.chat.auth.account.PasswordPolicy;
 import io.parley.chat.auth.account.Registration;
-import io.parley.chat.auth.account.Roles;
+import io.parley.chat.auth.Roles;
 import io.parley.chat.auth.tenant.Tenant;
 import io.parley.chat.auth.tenant.TenantService;
 import io.parley.chat.kit.security.ChatPrincipal;
