@@ -8,14 +8,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +40,11 @@ class LongHistoryResumeIT extends RunningCluster {
     /** message-service's longest body, in code points. */
     static final int MAX_BODY = Api.MAX_BODY;
     private static final int MISSED = Integer.getInteger("parley.resume.missed", 10_000);
-    private static final int SENDERS = 10;
+    private static final int SENDERS = 20;
+    /** Sends in flight on one sender's socket. */
+    private static final int SOCKET_BATCH = 40;
+    /** Under the edge's default of 50 frames a second per socket. */
+    private static final int SOCKET_FRAMES_PER_SECOND = 45;
     private static final int LIVE = 50;
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -138,7 +145,7 @@ class LongHistoryResumeIT extends RunningCluster {
         Api.User bob = api.newUser("bob");
         String conversation = api.createGroup(alice, List.of(bob.id()));
         // 4,000 code points of four UTF-8 bytes each: 16 KB a body, 3.2 MB a page of 200
-        Map<Long, String> bodyAt = sendConcurrently(List.of(alice), conversation, 200, "\uD83D\uDE00");
+        Map<Long, String> bodyAt = sendOverRest(List.of(alice), conversation, 200, "\uD83D\uDE00");
 
         Api.Reply page = api.call("GET", "/api/v1/conversations/" + conversation + "/messages?afterSeq=0&limit=200",
                 bob.token(), null);
@@ -163,36 +170,101 @@ class LongHistoryResumeIT extends RunningCluster {
         }
     }
 
-    /** Sends {@code count} largest-size messages over REST, spread over the senders (each at its own rate limit). */
+    /**
+     * Sends {@code count} largest-size messages as chat clients do: each sender over its one
+     * socket through the gateway, pipelined in batches and paced under the edge's frame rate.
+     * A send answered with an error, or not answered in time, is sent again with the same
+     * clientMsgId, so each is stored once.
+     */
     static Map<Long, String> sendConcurrently(List<Api.User> senders, String conversation, int count) throws Exception {
-        return sendConcurrently(senders, conversation, count, null);
+        Map<Long, String> bodyAt = new ConcurrentHashMap<>();
+        forEachSender(senders, count, (sender, mine) -> sendOverSocket(sender, conversation, mine, bodyAt));
+        assertThat(bodyAt).hasSize(count);
+        return bodyAt;
     }
 
-    private static Map<Long, String> sendConcurrently(List<Api.User> senders, String conversation, int count,
-                                                      String unit) throws Exception {
+    /** Sends {@code count} messages of {@code unit} repeated to the largest size over REST, one request at a time per sender. */
+    private static Map<Long, String> sendOverRest(List<Api.User> senders, String conversation, int count, String unit)
+            throws Exception {
         Map<Long, String> bodyAt = new ConcurrentHashMap<>();
+        forEachSender(senders, count, (sender, mine) -> {
+            for (int i : mine) {
+                String body = unit.repeat(MAX_BODY);
+                bodyAt.put(send(sender, conversation, sender.id() + "-" + i, body), body);
+            }
+        });
+        assertThat(bodyAt).hasSize(count);
+        return bodyAt;
+    }
+
+    private interface SenderWork {
+        void send(Api.User sender, List<Integer> indexes) throws Exception;
+    }
+
+    /** Runs each sender's share of the indexes {@code 0..count-1} (every n-th) on a thread of its own. */
+    private static void forEachSender(List<Api.User> senders, int count, SenderWork work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(senders.size());
         try {
-            List<Future<?>> work = new ArrayList<>();
+            List<Future<?>> running = new ArrayList<>();
             for (int s = 0; s < senders.size(); s++) {
                 Api.User sender = senders.get(s);
-                int first = s;
-                work.add(pool.submit(() -> {
-                    for (int i = first; i < count; i += senders.size()) {
-                        String body = unit == null ? largestBody(sender.id() + " " + i + " ", i) : unit.repeat(MAX_BODY);
-                        bodyAt.put(send(sender, conversation, sender.id() + "-" + i, body), body);
-                    }
+                List<Integer> mine = new ArrayList<>();
+                for (int i = s; i < count; i += senders.size()) {
+                    mine.add(i);
+                }
+                running.add(pool.submit(() -> {
+                    work.send(sender, mine);
                     return null;
                 }));
             }
-            for (Future<?> done : work) {
+            for (Future<?> done : running) {
                 done.get(10, TimeUnit.MINUTES);
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(bodyAt).hasSize(count);
-        return bodyAt;
+    }
+
+    private static void sendOverSocket(Api.User sender, String conversation, List<Integer> indexes,
+                                       Map<Long, String> bodyAt) throws Exception {
+        try (ChatSocket socket = ChatSocket.connect(cluster.gatewayWebSocketUrl(), sender.token(), Auth.HEADER)) {
+            socket.awaitOpen(WAIT);
+            for (int from = 0; from < indexes.size(); from += SOCKET_BATCH) {
+                long batchStarted = System.nanoTime();
+                Map<String, String> pending = new HashMap<>();
+                for (int i : indexes.subList(from, Math.min(from + SOCKET_BATCH, indexes.size()))) {
+                    pending.put(sender.id() + "-" + i, largestBody(sender.id() + " " + i + " ", i));
+                }
+                for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                    assertThat(attempt).as("sends of %s kept being refused", sender.id()).isLessThan(20);
+                    if (attempt > 1) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+                    }
+                    Set<String> asked = Set.copyOf(pending.keySet());
+                    Predicate<JsonNode> answer = f -> asked.contains(f.path("id").asString())
+                            && ("ack".equals(f.path("type").asString()) || "error".equals(f.path("type").asString()));
+                    List<JsonNode> before = socket.received();
+                    long answeredBefore = before.stream().filter(answer).count();
+                    pending.forEach((clientMsgId, body) -> socket.send(Map.of("type", "send", "id", clientMsgId,
+                            "conversationId", conversation, "clientMsgId", clientMsgId, "body", body)));
+                    try {
+                        socket.awaitCount(answer, (int) answeredBefore + asked.size(), WAIT);
+                    } catch (AssertionError slow) {
+                        // not all answered in time: the unanswered ones are sent again below
+                    }
+                    List<JsonNode> received = socket.received();
+                    for (JsonNode frame : received.subList(before.size(), received.size())) {
+                        String id = frame.path("id").asString();
+                        if ("ack".equals(frame.path("type").asString()) && pending.containsKey(id)) {
+                            bodyAt.put(frame.get("seq").asLong(), pending.remove(id));
+                        }
+                    }
+                }
+                // stay under the edge's frame rate, which a burst of sends would otherwise exceed
+                long least = TimeUnit.SECONDS.toNanos(SOCKET_BATCH) / SOCKET_FRAMES_PER_SECOND;
+                LockSupport.parkNanos(least - (System.nanoTime() - batchStarted));
+            }
+        }
     }
 
     /**
