@@ -41,6 +41,20 @@ class WebSocketRoutingIT extends GatewayIntegrationSupport {
     }
 
     @Test
+    void theEdgesFramesReachTheClientAsTheEdgeSentThemWithoutBeingDecodedAgain() {
+        double asBytes = Metrics.of(client).value("chat_gateway_ws_relayed_total", "mode=\"bytes\"");
+        double asFrames = Metrics.of(client).value("chat_gateway_ws_relayed_total", "mode=\"frames\"");
+        String large = "x".repeat(60_000);
+
+        Exchanged exchanged = sendOneFrame(headers -> headers.set(HttpHeaderNames.AUTHORIZATION, bearer("ann")), null,
+                large);
+
+        assertThat(exchanged.reply()).isEqualTo(large);
+        assertThat(Metrics.of(client).value("chat_gateway_ws_relayed_total", "mode=\"bytes\"")).isEqualTo(asBytes + 1);
+        assertThat(Metrics.of(client).value("chat_gateway_ws_relayed_total", "mode=\"frames\"")).isEqualTo(asFrames);
+    }
+
+    @Test
     void frameRoundTripsWithTokenAsSubprotocolAndEdgeSelectsChatV1() {
         String protocol = "bearer." + token("ann");
 

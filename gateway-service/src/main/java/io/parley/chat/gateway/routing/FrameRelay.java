@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -36,6 +37,11 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Frames of the gateway's own ({@link #insert}: the drain's {@code reconnect}, a close)
  * go between two messages, never inside a fragmented one: the relay knows where a message
  * ends from the final-fragment bit. All state is touched on this side's event loop only.
+ *
+ * <p>Put in front of the side's frame decoder instead, it relays that side's bytes as they
+ * came ({@link #relay(ByteBuf)}), without decoding and encoding every frame again: the
+ * frames are only found ({@link FrameBoundaries}), for the same message boundaries and close
+ * handshake. That is how the edge's frames reach the client (see {@link ProxiedSocket}).
  */
 final class FrameRelay extends ChannelInboundHandlerAdapter {
 
@@ -46,9 +52,12 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
 
     private final Channel to;
     private final String direction;
-    private List<WebSocketFrame> batch = new ArrayList<>();
+    /** Frames, or slices of bytes, relayed in this read and not yet written. */
+    private List<Object> batch = new ArrayList<>();
     /** A data message whose final fragment has not been relayed yet. */
     private boolean insideMessage;
+    /** Where frames end in the bytes this side sends, when its bytes are relayed as they came. */
+    private final FrameBoundaries boundaries = new FrameBoundaries();
     /** A close frame went to the other side: it is ending, nothing follows. */
     private volatile boolean closeSent;
     /** The relay of the other direction. */
@@ -74,6 +83,8 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof WebSocketFrame frame) {
             relay(frame);
+        } else if (message instanceof ByteBuf bytes) {
+            relay(bytes);
         } else {
             ctx.fireChannelRead(message);
         }
@@ -107,6 +118,62 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Relays bytes this side sent, read before its frame decoder, as they came: one slice per
+     * read, cut only where a frame of the gateway's own goes in (at the end of a message) and
+     * after a close, past which nothing is relayed.
+     */
+    void relay(ByteBuf bytes) {
+        if (closeSent) {
+            bytes.release();
+            return;
+        }
+        int start = bytes.readerIndex();
+        int end = bytes.writerIndex();
+        int at = start;
+        while (at < end) {
+            int frameEnd = boundaries.nextFrameEnd(bytes, at, end);
+            if (frameEnd < 0) {
+                break;
+            }
+            at = frameEnd;
+            int opcode = boundaries.opcode();
+            if (opcode == FrameBoundaries.OPCODE_CLOSE) {
+                batch.add(bytes.retainedSlice(start, at - start));
+                bytes.release();
+                closeSent = true;
+                flush();
+                closing();
+                return;
+            }
+            if (FrameBoundaries.isData(opcode)) {
+                insideMessage = !boundaries.fin();
+            }
+            if (waiting != null && !insideMessage) {
+                batch.add(bytes.retainedSlice(start, at - start));
+                start = at;
+                releaseWaiting();
+                if (closeSent) {
+                    bytes.release();
+                    return;
+                }
+            }
+        }
+        if (start == bytes.readerIndex()) {
+            batch.add(bytes);
+        } else if (start < end) {
+            batch.add(bytes.retainedSlice(start, end - start));
+            bytes.release();
+        } else {
+            bytes.release();
+        }
+    }
+
+    /** Between two messages: no fragmented message under way, and no frame half relayed. */
+    private boolean betweenMessages() {
+        return !insideMessage && !boundaries.midFrame();
+    }
+
     /** The close status the other side gets if this side goes without a close frame; callable from any thread. */
     void closingWith(int code, String reason) {
         goneCode = code;
@@ -125,13 +192,13 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(frame);
             return;
         }
-        if (waiting != null) {
+        if (waiting != null && !insideMessage) {
             // a close replaces the reconnect still waiting for the end of a message
             ReferenceCountUtil.release(waiting);
         }
         waiting = frame;
         closeAfterWaiting = thenClose;
-        if (!insideMessage) {
+        if (betweenMessages()) {
             releaseWaiting();
             flush();
         }
@@ -176,7 +243,7 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
         if (batch.isEmpty()) {
             return;
         }
-        List<WebSocketFrame> frames = batch;
+        List<Object> frames = batch;
         batch = new ArrayList<>();
         if (to.eventLoop().inEventLoop()) {
             write(frames);
@@ -185,12 +252,12 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void write(List<WebSocketFrame> frames) {
+    private void write(List<Object> frames) {
         if (!to.isActive()) {
             frames.forEach(ReferenceCountUtil::release);
             return;
         }
-        for (WebSocketFrame frame : frames) {
+        for (Object frame : frames) {
             to.write(frame, to.voidPromise());
         }
         to.flush();
@@ -205,15 +272,15 @@ final class FrameRelay extends ChannelInboundHandlerAdapter {
      * This side is gone (called from its close future, so also when it went before the
      * relay was in its pipeline). The other side gets what was read, then a close frame
      * when this side sent none (a crashed edge, a dropped client): 1001, as a proxy that
-     * lost its peer says, unless a fragmented message was cut off, where no frame can
-     * follow. Then the other side is closed.
+     * lost its peer says, unless a fragmented message or a frame was cut off, where no frame
+     * can follow. Then the other side is closed.
      */
     void sourceGone() {
-        if (waiting != null) {
+        if (waiting != null && !insideMessage) {
             ReferenceCountUtil.release(waiting);
             waiting = null;
         }
-        if (!closeSent && !insideMessage) {
+        if (!closeSent && betweenMessages()) {
             closeSent = true;
             batch.add(new CloseWebSocketFrame(goneCode, goneReason));
         }

@@ -39,9 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>It runs first in shutdown (highest phase): Spring Boot has already published
  * "refusing traffic" when the context started closing, and the web server still serves, so
  * REST calls in flight finish and the edge connections stay up until their clients leave.
- * Metrics: {@code chat_gateway_ws_connections} (proxied sockets open) and
+ * Metrics: {@code chat_gateway_ws_connections} (proxied sockets open),
  * {@code chat_gateway_ws_drained_total{outcome=left|closed}} (closed within the grace, or
- * by the gateway at its end).
+ * by the gateway at its end) and {@code chat_gateway_ws_relayed_total{mode=bytes|frames}}
+ * (how sockets were spliced).
  */
 @Component
 class GatewayDrain implements SmartLifecycle {
@@ -56,6 +57,8 @@ class GatewayDrain implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final Counter left;
     private final Counter closed;
+    private final Counter relayedAsBytes;
+    private final Counter relayedAsFrames;
     private volatile boolean draining;
 
     GatewayDrain(JsonMapper json, GatewayProperties properties, ApplicationEventPublisher events, MeterRegistry meters) {
@@ -67,6 +70,21 @@ class GatewayDrain implements SmartLifecycle {
                 .register(meters);
         this.left = drained(meters, "left");
         this.closed = drained(meters, "closed");
+        this.relayedAsBytes = relayed(meters, "bytes");
+        this.relayedAsFrames = relayed(meters, "frames");
+    }
+
+    private static Counter relayed(MeterRegistry meters, String mode) {
+        return Counter.builder("chat.gateway.ws.relayed")
+                .tag("mode", mode)
+                .description("WebSockets spliced to the edge: bytes = the edge's bytes went to the client as they"
+                        + " came, frames = decoded and encoded again (the edge side's decoder held a half frame)")
+                .register(meters);
+    }
+
+    /** Counts how a socket's edge side was spliced ({@link ProxiedSocket}). */
+    void relayed(boolean asBytes) {
+        (asBytes ? relayedAsBytes : relayedAsFrames).increment();
     }
 
     private static Counter drained(MeterRegistry meters, String outcome) {

@@ -3,6 +3,8 @@ package io.parley.chat.gateway.routing;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
@@ -32,6 +34,11 @@ import reactor.netty.http.websocket.WebsocketInbound;
  * loop, and the frames its decoder produced before (the edge may write right after its
  * handshake, before the client's is done) are drained from Reactor Netty's queue in the
  * same task, ahead of anything read later.
+ *
+ * <p>The edge's bytes go to the client as they came, without decoding and encoding each
+ * frame again: a server's frames are unmasked, as the client must get them, and neither leg
+ * negotiates an extension. That needs the edge side's decoder to hold no half frame when the
+ * relay goes in front of it; when it does, that socket is relayed frame by frame.
  */
 final class ProxiedSocket {
 
@@ -51,8 +58,13 @@ final class ProxiedSocket {
         FrameRelay.pair(towardEdge, towardClient);
     }
 
-    /** Splices the two sessions; call on the client's event loop, from its session handler. */
-    static ProxiedSocket splice(WebSocketSession clientSession, WebSocketSession edgeSession) {
+    /**
+     * Splices the two sessions; call on the client's event loop, from its session handler.
+     * {@code relayedAsBytes} learns, on the edge's event loop, whether the edge's side went
+     * in as bytes.
+     */
+    static ProxiedSocket splice(WebSocketSession clientSession, WebSocketSession edgeSession,
+                                Consumer<Boolean> relayedAsBytes) {
         WebsocketInbound clientSide = inbound(clientSession);
         WebsocketInbound edgeSide = inbound(edgeSession);
         ProxiedSocket socket = new ProxiedSocket(connection(clientSide), connection(edgeSide));
@@ -60,22 +72,37 @@ final class ProxiedSocket {
             log.debug("client {} and edge {} sockets are on different event loops", clientSession.getId(),
                     edgeSession.getId());
         }
-        install(clientSide, socket.client.channel(), socket.towardEdge);
-        socket.edge.channel().eventLoop().execute(() -> install(edgeSide, socket.edge.channel(), socket.towardClient));
+        install(clientSide, socket.client.channel(), socket.towardEdge, false);
+        socket.edge.channel().eventLoop().execute(() ->
+                relayedAsBytes.accept(install(edgeSide, socket.edge.channel(), socket.towardClient, true)));
         return socket;
     }
 
-    private static void install(WebsocketInbound side, Channel channel, FrameRelay relay) {
+    /**
+     * Puts {@code relay} in {@code channel}'s pipeline: in front of its frame decoder when
+     * {@code asBytes} and the decoder is idle, so that the side's bytes go across as they
+     * came; otherwise after the decoder, frame by frame. The edge's side is relayed as bytes:
+     * it carries every delivery, and its frames are the edge's own, unmasked as the client
+     * must get them. The client's side is decoded: its frames are few, and checked.
+     * Returns whether the side went in as bytes.
+     */
+    private static boolean install(WebsocketInbound side, Channel channel, FrameRelay relay, boolean asBytes) {
         channel.closeFuture().addListener(closed -> relay.sourceGone());
         if (!channel.isActive()) {
-            return;
+            return false;
         }
-        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, FrameRelay.NAME, relay);
+        Optional<String> decoder = asBytes ? IdleFrameDecoder.in(channel.pipeline()) : Optional.empty();
+        if (decoder.isPresent()) {
+            channel.pipeline().addBefore(decoder.get(), FrameRelay.NAME, relay);
+        } else {
+            channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, FrameRelay.NAME, relay);
+        }
         // frames decoded before the relay was there wait in Reactor Netty's queue: they go first,
         // synchronously on this event loop (Reactor Netty releases each after the call)
         side.receiveFrames().subscribe(frame -> relay.relay(frame.retain()), error -> {
         });
         relay.flush();
+        return decoder.isPresent();
     }
 
     /**

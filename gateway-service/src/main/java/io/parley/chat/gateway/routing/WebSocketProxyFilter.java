@@ -304,7 +304,7 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
 
         @Override
         public Mono<Void> handle(WebSocketSession client) {
-            ProxiedSocket socket = ProxiedSocket.splice(client, edge);
+            ProxiedSocket socket = ProxiedSocket.splice(client, edge, drain::relayed);
             drain.admitted(socket);
             return socket.ended().doFinally(signal -> {
                 drain.left(socket);
