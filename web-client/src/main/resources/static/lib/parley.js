@@ -50,7 +50,7 @@
 
 /** Frames that only answer a request; any other frame carrying an id is data as well. */
 const REPLIES = new Set(["ack", "subscribed", "unsubscribed", "pong", "auth.ok"]);
-const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not_found", "invalid", "too_large"]);
+const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not-found", "invalid", "too-large"]);
 const TYPING_INTERVAL_MS = 3000;
 const ACK_TIMEOUT_MS = 10000;
 const PING_INTERVAL_MS = 25000;
@@ -61,19 +61,41 @@ const CONNECT_TIMEOUT_MS = 10000;
 /** While the browser says it is offline, how often to look again, in case its `online` event never comes. */
 const OFFLINE_RECHECK_MS = 5000;
 const PAGE_SIZE = 50;
+const PROBLEM_TYPES = "https://parley.dev/problems/";
 
-/** An error from a REST call, carrying the problem detail's text. */
+/**
+ * An error code as the server spells it now: a slug with hyphens (`not-found`), on REST and the
+ * WebSocket alike. Servers before that wrote the WebSocket's with underscores (`not_found`).
+ * @param {unknown} code
+ * @returns {string|undefined}
+ */
+export function errorCode(code) {
+    return typeof code === "string" ? code.replaceAll("_", "-") : undefined;
+}
+
+/** The code of a REST problem: its `code`, or, from a server that does not send one, the last segment of its `type`. */
+function problemCode(problem) {
+    if (typeof problem?.code === "string") {
+        return problem.code;
+    }
+    const type = typeof problem?.type === "string" ? problem.type : "";
+    return type.startsWith(PROBLEM_TYPES) ? type.slice(PROBLEM_TYPES.length) : undefined;
+}
+
+/** An error from a REST call, carrying the problem detail's text, its `code` and whether a retry may succeed. */
 export class ParleyError extends Error {
     /**
      * @param {number} status
      * @param {string} message
-     * @param {string|undefined} [code]
+     * @param {string|undefined} [code]       the problem's slug (`conversation-not-found`)
+     * @param {boolean|undefined} [retryable]
      */
-    constructor(status, message, code) {
+    constructor(status, message, code, retryable) {
         super(message);
         this.name = "ParleyError";
         this.status = status;
         this.code = code;
+        this.retryable = retryable === true;
     }
 }
 
@@ -392,7 +414,7 @@ export class ParleyClient extends EventTarget {
         }
         if (!response.ok) {
             const detail = json?.detail || json?.title || ("HTTP " + response.status);
-            throw new ParleyError(response.status, detail, json?.type);
+            throw new ParleyError(response.status, detail, problemCode(json), json?.retryable);
         }
         return json;
     }
@@ -506,7 +528,7 @@ export class ParleyClient extends EventTarget {
             store.headSeq = Math.max(store.headSeq, answer.headSeq ?? 0);
             this.#emit("messages", { conversationId });
         } catch (e) {
-            if (e?.code === "not_found" || e?.code === "forbidden") {
+            if (e?.code === "not-found" || e?.code === "forbidden") {
                 this.subscribed.delete(conversationId);
             }
             this.#emit("problem", { message: e?.message ?? String(e), conversationId });
@@ -890,7 +912,7 @@ export class ParleyClient extends EventTarget {
             this.requests.delete(String(frame.id));
             clearTimeout(waiting.timer);
             if (frame.type === "error") {
-                waiting.reject({ code: frame.code, message: frame.message, retryable: frame.retryable });
+                waiting.reject({ code: errorCode(frame.code), message: frame.message, retryable: frame.retryable });
                 return;
             }
             waiting.resolve(frame);
@@ -940,7 +962,7 @@ export class ParleyClient extends EventTarget {
                 this.#dropSocket("edge draining");
                 break;
             case "error":
-                this.#emit("problem", { message: frame.message, code: frame.code });
+                this.#emit("problem", { message: frame.message, code: errorCode(frame.code) });
                 break;
             default:
                 break;

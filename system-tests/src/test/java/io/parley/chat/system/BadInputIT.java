@@ -58,8 +58,10 @@ class BadInputIT extends RunningCluster {
                     + "\",\"clientMsgId\":\"m1\",\"body\":\"let me in\"}");
             socket.send("{\"type\":\"subscribe\",\"id\":\"x2\",\"conversationId\":\"" + conversation + "\",\"afterSeq\":0}");
             socket.send("[1,2,3]");
-            assertThat(error(socket, "x1").path("code").asString()).isEqualTo("not_found");
-            assertThat(error(socket, "x2").path("code").asString()).isEqualTo("not_found");
+            JsonNode refused = error(socket, "x1");
+            assertThat(refused.path("code").asString()).isEqualTo("not-found");
+            assertThat(refused.path("legacyCode").asString()).as("the old spelling, for one version").isEqualTo("not_found");
+            assertThat(error(socket, "x2").path("code").asString()).isEqualTo("not-found");
             socket.await(f -> f.path("type").asString().equals("error") && f.path("id").isNull()
                     && f.path("code").asString().equals("invalid"), WAIT);
             socket.send(Map.of("type", "ping", "id", "alive"));
@@ -95,5 +97,9 @@ class BadInputIT extends RunningCluster {
         assertThat(reply.contentType()).as(reply.body().toString()).startsWith("application/problem+json");
         assertThat(reply.body().path("type").asString()).startsWith("https://parley.dev/problems/");
         assertThat(reply.body().path("detail").asString()).isNotBlank();
+        // the two fields an error frame has too, whichever part of the cluster wrote the problem
+        assertThat(reply.body().path("type").asString()).as(reply.body().toString())
+                .isEqualTo("https://parley.dev/problems/" + reply.body().path("code").asString());
+        assertThat(reply.body().path("retryable").isBoolean()).as(reply.body().toString()).isTrue();
     }
 }
