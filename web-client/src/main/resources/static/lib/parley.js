@@ -82,6 +82,17 @@ function problemCode(problem) {
     return type.startsWith(PROBLEM_TYPES) ? type.slice(PROBLEM_TYPES.length) : undefined;
 }
 
+/**
+ * A page of history as every list answers it, `{items, nextCursor}`, read also from a server
+ * older than that envelope (`messages` and `hasMore`, no cursor).
+ * @returns {{items: any[], more: boolean, cursor: string|null}}
+ */
+function historyPage(page) {
+    const items = page?.items ?? page?.messages ?? [];
+    const more = page && "nextCursor" in page ? page.nextCursor != null : page?.hasMore === true;
+    return { items, more, cursor: page?.nextCursor ?? null };
+}
+
 /** An error from a REST call, carrying the problem detail's text, its `code` and whether a retry may succeed. */
 export class ParleyError extends Error {
     /**
@@ -118,6 +129,9 @@ export class ConversationStore {
         this.lowSeq = null;
         /** whether there is history older than lowSeq */
         this.hasOlder = true;
+        /** the nextCursor of the last page read backward, and the lowSeq it goes on below */
+        this.olderCursor = null;
+        this.olderCursorBelow = null;
         this.headSeq = 0;
         /** @type {Map<string, number>} read marker per user, from `read` frames */
         this.readBy = new Map();
@@ -421,7 +435,7 @@ export class ParleyClient extends EventTarget {
 
     /** GET /api/v1/users?query= : people in the caller's tenant. */
     async searchUsers(query) {
-        const page = await this.#fetch("GET", "/api/v1/users?query=" + encodeURIComponent(query) + "&size=20");
+        const page = await this.#fetch("GET", "/api/v1/users?query=" + encodeURIComponent(query) + "&limit=20");
         return page.items;
     }
 
@@ -479,10 +493,10 @@ export class ParleyClient extends EventTarget {
     async open(conversationId) {
         const store = this.conversation(conversationId);
         if (store.lowSeq === null) {
-            const page = await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
-                + "/messages?limit=" + PAGE_SIZE);
-            page.messages.forEach(e => store.apply(e));
-            store.hasOlder = page.hasMore;
+            const page = historyPage(await this.#fetch("GET", "/api/v1/conversations/"
+                + encodeURIComponent(conversationId) + "/messages?limit=" + PAGE_SIZE));
+            page.items.forEach(e => store.apply(e));
+            this.#olderFrom(store, page);
             this.#emit("messages", { conversationId });
         }
         this.subscribed.add(conversationId);
@@ -510,13 +524,24 @@ export class ParleyClient extends EventTarget {
             store.hasOlder = false;
             return 0;
         }
-        const page = await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
-            + "/messages?beforeSeq=" + store.lowSeq + "&limit=" + PAGE_SIZE);
+        // the cursor of the last older page goes on below it; without one (an older server, or entries
+        // that arrived another way since) the page below the lowest seq held is the same page
+        const from = store.olderCursor && store.olderCursorBelow === store.lowSeq
+            ? "cursor=" + encodeURIComponent(store.olderCursor) : "beforeSeq=" + store.lowSeq;
+        const page = historyPage(await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
+            + "/messages?" + from + "&limit=" + PAGE_SIZE));
         let added = 0;
-        page.messages.forEach(e => { if (store.apply(e)) added++; });
-        store.hasOlder = page.hasMore && page.messages.length > 0;
+        page.items.forEach(e => { if (store.apply(e)) added++; });
+        this.#olderFrom(store, page);
         this.#emit("messages", { conversationId });
         return added;
+    }
+
+    /** Whether there is older history, and the cursor that reads it, after a page read backward. */
+    #olderFrom(store, page) {
+        store.hasOlder = page.more && page.items.length > 0;
+        store.olderCursor = page.cursor;
+        store.olderCursorBelow = store.lowSeq;
     }
 
     async #subscribe(conversationId) {

@@ -41,10 +41,16 @@ class BadInputIT extends RunningCluster {
         problem(api.raw("POST", "/api/v1/conversations", alice.token(), "{\"type\":\"NOPE\",\"title\":\"t\"}"), 400);
         problem(api.raw("POST", "/api/v1/auth/register", null, "{\"tenant\":\"default\"}"), 400);
         problem(api.raw("GET", "/internal/v1/conversations/" + conversation + "/membership", alice.token(), null), 404);
+        // a cursor that no list handed out, on each list
+        for (String list : List.of(messages, "/api/v1/conversations", "/api/v1/conversations/channels", "/api/v1/users")) {
+            Api.Reply refused = api.raw("GET", list + "?cursor=bogus", alice.token(), null);
+            problem(refused, 400);
+            assertThat(refused.body().path("code").asString()).as(list).isEqualTo("invalid-request");
+        }
 
         Api.Reply history = api.call("GET", messages + "?afterSeq=0", alice.token(), null);
         Api.expect(history, 200);
-        assertThat(history.body().get("messages")).isEmpty();
+        assertThat(history.body().get("items")).isEmpty();
     }
 
     @Test
@@ -71,7 +77,7 @@ class BadInputIT extends RunningCluster {
             assertThatThrownBy(() -> anonymous.awaitOpen(WAIT)).hasMessageContaining("401");
         }
         Api.Reply history = api.call("GET", "/api/v1/conversations/" + conversation + "/messages", alice.token(), null);
-        assertThat(history.body().get("messages")).isEmpty();
+        assertThat(history.body().get("items")).isEmpty();
     }
 
     @Test

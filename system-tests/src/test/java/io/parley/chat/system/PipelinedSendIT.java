@@ -74,7 +74,7 @@ class PipelinedSendIT extends RunningCluster {
             Api.Reply history = api.call("GET", "/api/v1/conversations/" + conversation + "/messages?afterSeq="
                     + BURST, alice.token(), null);
             Api.expect(history, 200);
-            assertThat(history.body().path("messages")).as("nothing stored after alice's burst").isEmpty();
+            assertThat(history.body().path("items")).as("nothing stored after alice's burst").isEmpty();
         }
     }
 
