@@ -50,7 +50,7 @@
 
 /** Frames that only answer a request; any other frame carrying an id is data as well. */
 const REPLIES = new Set(["ack", "subscribed", "unsubscribed", "pong", "auth.ok"]);
-const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not_found", "invalid", "too_large"]);
+const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not-found", "invalid", "too-large"]);
 const TYPING_INTERVAL_MS = 3000;
 const ACK_TIMEOUT_MS = 10000;
 const PING_INTERVAL_MS = 25000;
@@ -61,19 +61,52 @@ const CONNECT_TIMEOUT_MS = 10000;
 /** While the browser says it is offline, how often to look again, in case its `online` event never comes. */
 const OFFLINE_RECHECK_MS = 5000;
 const PAGE_SIZE = 50;
+const PROBLEM_TYPES = "https://parley.dev/problems/";
 
-/** An error from a REST call, carrying the problem detail's text. */
+/**
+ * An error code as the server spells it now: a slug with hyphens (`not-found`), on REST and the
+ * WebSocket alike. Servers before that wrote the WebSocket's with underscores (`not_found`).
+ * @param {unknown} code
+ * @returns {string|undefined}
+ */
+export function errorCode(code) {
+    return typeof code === "string" ? code.replaceAll("_", "-") : undefined;
+}
+
+/** The code of a REST problem: its `code`, or, from a server that does not send one, the last segment of its `type`. */
+function problemCode(problem) {
+    if (typeof problem?.code === "string") {
+        return problem.code;
+    }
+    const type = typeof problem?.type === "string" ? problem.type : "";
+    return type.startsWith(PROBLEM_TYPES) ? type.slice(PROBLEM_TYPES.length) : undefined;
+}
+
+/**
+ * A page of history as every list answers it, `{items, nextCursor}`, read also from a server
+ * older than that envelope (`messages` and `hasMore`, no cursor).
+ * @returns {{items: any[], more: boolean, cursor: string|null}}
+ */
+function historyPage(page) {
+    const items = page?.items ?? page?.messages ?? [];
+    const more = page && "nextCursor" in page ? page.nextCursor != null : page?.hasMore === true;
+    return { items, more, cursor: page?.nextCursor ?? null };
+}
+
+/** An error from a REST call, carrying the problem detail's text, its `code` and whether a retry may succeed. */
 export class ParleyError extends Error {
     /**
      * @param {number} status
      * @param {string} message
-     * @param {string|undefined} [code]
+     * @param {string|undefined} [code]       the problem's slug (`conversation-not-found`)
+     * @param {boolean|undefined} [retryable]
      */
-    constructor(status, message, code) {
+    constructor(status, message, code, retryable) {
         super(message);
         this.name = "ParleyError";
         this.status = status;
         this.code = code;
+        this.retryable = retryable === true;
     }
 }
 
@@ -96,6 +129,9 @@ export class ConversationStore {
         this.lowSeq = null;
         /** whether there is history older than lowSeq */
         this.hasOlder = true;
+        /** the nextCursor of the last page read backward, and the lowSeq it goes on below */
+        this.olderCursor = null;
+        this.olderCursorBelow = null;
         this.headSeq = 0;
         /** @type {Map<string, number>} read marker per user, from `read` frames */
         this.readBy = new Map();
@@ -392,14 +428,14 @@ export class ParleyClient extends EventTarget {
         }
         if (!response.ok) {
             const detail = json?.detail || json?.title || ("HTTP " + response.status);
-            throw new ParleyError(response.status, detail, json?.type);
+            throw new ParleyError(response.status, detail, problemCode(json), json?.retryable);
         }
         return json;
     }
 
     /** GET /api/v1/users?query= : people in the caller's tenant. */
     async searchUsers(query) {
-        const page = await this.#fetch("GET", "/api/v1/users?query=" + encodeURIComponent(query) + "&size=20");
+        const page = await this.#fetch("GET", "/api/v1/users?query=" + encodeURIComponent(query) + "&limit=20");
         return page.items;
     }
 
@@ -457,10 +493,10 @@ export class ParleyClient extends EventTarget {
     async open(conversationId) {
         const store = this.conversation(conversationId);
         if (store.lowSeq === null) {
-            const page = await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
-                + "/messages?limit=" + PAGE_SIZE);
-            page.messages.forEach(e => store.apply(e));
-            store.hasOlder = page.hasMore;
+            const page = historyPage(await this.#fetch("GET", "/api/v1/conversations/"
+                + encodeURIComponent(conversationId) + "/messages?limit=" + PAGE_SIZE));
+            page.items.forEach(e => store.apply(e));
+            this.#olderFrom(store, page);
             this.#emit("messages", { conversationId });
         }
         this.subscribed.add(conversationId);
@@ -488,13 +524,24 @@ export class ParleyClient extends EventTarget {
             store.hasOlder = false;
             return 0;
         }
-        const page = await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
-            + "/messages?beforeSeq=" + store.lowSeq + "&limit=" + PAGE_SIZE);
+        // the cursor of the last older page goes on below it; without one (an older server, or entries
+        // that arrived another way since) the page below the lowest seq held is the same page
+        const from = store.olderCursor && store.olderCursorBelow === store.lowSeq
+            ? "cursor=" + encodeURIComponent(store.olderCursor) : "beforeSeq=" + store.lowSeq;
+        const page = historyPage(await this.#fetch("GET", "/api/v1/conversations/" + encodeURIComponent(conversationId)
+            + "/messages?" + from + "&limit=" + PAGE_SIZE));
         let added = 0;
-        page.messages.forEach(e => { if (store.apply(e)) added++; });
-        store.hasOlder = page.hasMore && page.messages.length > 0;
+        page.items.forEach(e => { if (store.apply(e)) added++; });
+        this.#olderFrom(store, page);
         this.#emit("messages", { conversationId });
         return added;
+    }
+
+    /** Whether there is older history, and the cursor that reads it, after a page read backward. */
+    #olderFrom(store, page) {
+        store.hasOlder = page.more && page.items.length > 0;
+        store.olderCursor = page.cursor;
+        store.olderCursorBelow = store.lowSeq;
     }
 
     async #subscribe(conversationId) {
@@ -506,7 +553,7 @@ export class ParleyClient extends EventTarget {
             store.headSeq = Math.max(store.headSeq, answer.headSeq ?? 0);
             this.#emit("messages", { conversationId });
         } catch (e) {
-            if (e?.code === "not_found" || e?.code === "forbidden") {
+            if (e?.code === "not-found" || e?.code === "forbidden") {
                 this.subscribed.delete(conversationId);
             }
             this.#emit("problem", { message: e?.message ?? String(e), conversationId });
@@ -890,7 +937,7 @@ export class ParleyClient extends EventTarget {
             this.requests.delete(String(frame.id));
             clearTimeout(waiting.timer);
             if (frame.type === "error") {
-                waiting.reject({ code: frame.code, message: frame.message, retryable: frame.retryable });
+                waiting.reject({ code: errorCode(frame.code), message: frame.message, retryable: frame.retryable });
                 return;
             }
             waiting.resolve(frame);
@@ -940,7 +987,7 @@ export class ParleyClient extends EventTarget {
                 this.#dropSocket("edge draining");
                 break;
             case "error":
-                this.#emit("problem", { message: frame.message, code: frame.code });
+                this.#emit("problem", { message: frame.message, code: errorCode(frame.code) });
                 break;
             default:
                 break;

@@ -155,7 +155,8 @@ public abstract class AuthServiceTestBase {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody(JSON).returnResult().getResponseBody();
         assertThat(problem).containsEntry("status", status.value())
-                .containsEntry("type", "https://parley.dev/problems/" + typeSlug);
+                .containsEntry("type", "https://parley.dev/problems/" + typeSlug)
+                .containsEntry("code", typeSlug).containsKey("retryable");
         assertThat(problem.get("detail")).asString().isNotBlank();
         return problem;
     }

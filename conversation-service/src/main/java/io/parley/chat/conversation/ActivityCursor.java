@@ -1,34 +1,31 @@
 package io.parley.chat.conversation;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
+
+import io.parley.chat.kit.page.InvalidCursor;
+import io.parley.chat.kit.page.PageCursor;
 
 /**
- * Where a page of the conversation list ends: the last line's activity time and id. Opaque
- * to clients (base64url); a cursor that does not decode is a 400, not a 5xx.
+ * Where a page of the conversation list ends: the last line's activity time and id, as a
+ * {@link PageCursor} of the list {@value #LIST}; one that does not decode is a 400, not a 5xx.
  */
 public record ActivityCursor(Instant lastActivityAt, String conversationId) {
 
+    static final String LIST = "conversations";
+
     public String encode() {
-        String raw = lastActivityAt.toEpochMilli() + "|" + conversationId;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return PageCursor.of(LIST, Long.toString(lastActivityAt.toEpochMilli()), conversationId).encode();
     }
 
+    /** Null for no cursor (the first page). */
     public static ActivityCursor decode(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
+        PageCursor decoded = PageCursor.decode(cursor, LIST, 2);
+        if (decoded == null) {
             return null;
         }
-        try {
-            String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = raw.indexOf('|');
-            String id = raw.substring(bar + 1);
-            if (bar < 1 || !id.matches(Ids.PATTERN)) {
-                throw new IllegalArgumentException("shape");
-            }
-            return new ActivityCursor(Instant.ofEpochMilli(Long.parseLong(raw.substring(0, bar))), id);
-        } catch (RuntimeException e) {
-            throw new InvalidConversation("cursor", "is not a cursor this service handed out");
+        if (!decoded.text(1).matches(Ids.PATTERN)) {
+            throw new InvalidCursor();
         }
+        return new ActivityCursor(Instant.ofEpochMilli(decoded.number(0)), decoded.text(1));
     }
 }

@@ -16,8 +16,8 @@ import io.parley.chat.conversation.persistence.ConversationRepository;
 import io.parley.chat.conversation.persistence.MemberRepository;
 import io.parley.chat.kit.directory.DirectoryProblems.UnknownUsers;
 import io.parley.chat.kit.directory.UserDirectory;
+import io.parley.chat.kit.page.Page;
 import io.parley.chat.kit.security.ChatPrincipal;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -88,13 +88,13 @@ public class ConversationService {
                 .flatMap(this::withMembers);
     }
 
-    /** The caller's tenant's channels, by title, optionally those starting with {@code query}. */
-    public Flux<Conversation> channels(ChatPrincipal caller, String query, int limit) {
-        return conversations.findChannels(caller.tenantId(), query, limit);
-    }
-
-    /** A page of the caller's conversation list and where the next one starts (null after the last page). */
-    public record Page(List<Membership> items, ActivityCursor next) {
+    /**
+     * A page of the caller's tenant's channels, by title, optionally those starting with
+     * {@code query}, after {@code after} when it is not null.
+     */
+    public Mono<Page<Conversation>> channels(ChatPrincipal caller, String query, TitleCursor after, int limit) {
+        return conversations.findChannels(caller.tenantId(), query, after, limit + 1).collectList()
+                .map(found -> Page.of(found, limit, channel -> TitleCursor.after(channel).encode()));
     }
 
     /**
@@ -110,7 +110,7 @@ public class ConversationService {
      * writing every member row of a conversation on every message (a 5,000-member channel:
      * 5,000 writes per message), so it is not done.
      */
-    public Mono<Page> list(ChatPrincipal caller, ActivityCursor after, int limit) {
+    public Mono<Page<Membership>> list(ChatPrincipal caller, ActivityCursor after, int limit) {
         return members.findByUser(caller.tenantId(), caller.userId())
                 .collectMap(Member::conversationId)
                 .flatMap(mine -> conversations.findPage(caller.tenantId(), mine.keySet(), after, limit + 1)
@@ -119,12 +119,8 @@ public class ConversationService {
                             return new Membership(conversation, member.role(), member.readSeq());
                         })
                         .collectList())
-                .map(found -> found.size() <= limit ? new Page(found, null) : page(found.subList(0, limit)));
-    }
-
-    private static Page page(List<Membership> items) {
-        Conversation last = items.get(items.size() - 1).conversation();
-        return new Page(items, new ActivityCursor(last.lastActivityAt(), last.id()));
+                .map(found -> Page.of(found, limit, last -> new ActivityCursor(last.conversation().lastActivityAt(),
+                        last.conversation().id()).encode()));
     }
 
     /** Title and settings: owners and admins; a DIRECT conversation has neither. */

@@ -164,6 +164,19 @@ class BadInputIT extends RunningService {
         invalid(get(token(alice, tenant), "/api/v1/conversations?cursor="
                 + java.util.Base64.getUrlEncoder().encodeToString("12|bad id".getBytes())), "cursor");
         problem(get(token(alice, tenant), "/api/v1/conversations?cursor=" + "x".repeat(201)), 400);
+        problem(get(token(alice, tenant), "/api/v1/conversations?cursor=not-a-cursor"), 400)
+                .jsonPath("$.type").isEqualTo("https://parley.dev/problems/invalid-request")
+                .jsonPath("$.code").isEqualTo("invalid-request")
+                .jsonPath("$.detail").value(detail -> org.assertj.core.api.Assertions.assertThat((String) detail)
+                        .contains("'cursor'"));
+        // a cursor of another list is not one of this list, though both are well-formed
+        String channels = io.parley.chat.kit.page.PageCursor.of("channels", "news", "c1").encode();
+        invalid(get(token(alice, tenant), "/api/v1/conversations?cursor=" + channels), "cursor");
+        String conversations = io.parley.chat.kit.page.PageCursor.of("conversations", "12", "c1").encode();
+        invalid(get(token(alice, tenant), "/api/v1/conversations/channels?cursor=" + conversations), "cursor");
+        invalid(get(token(alice, tenant), "/api/v1/conversations/channels?cursor=%2F%2F"), "cursor");
+        String notANumber = io.parley.chat.kit.page.PageCursor.of("conversations", "soon", "c1").encode();
+        invalid(get(token(alice, tenant), "/api/v1/conversations?cursor=" + notANumber), "cursor");
     }
 
     @Test

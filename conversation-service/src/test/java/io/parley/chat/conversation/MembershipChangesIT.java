@@ -127,10 +127,10 @@ class MembershipChangesIT extends RunningService {
         String channel = create(token(owner, tenant), Map.of("type", "CHANNEL", "title", "news"));
         // tenant-visible: carol finds it in the directory and reads it before joining; another tenant does not
         get(token(carol, tenant), "/api/v1/conversations/channels?query=NE").expectStatus().isOk()
-                .expectBody().jsonPath("$[?(@.id == '" + channel + "')].title").isEqualTo("news");
+                .expectBody().jsonPath("$.items[?(@.id == '" + channel + "')].title").isEqualTo("news");
         get(token(carol, tenant), path(channel)).expectStatus().isOk();
         get(token(carol, unique("t")), "/api/v1/conversations/channels?query=news").expectStatus().isOk()
-                .expectBody().jsonPath("$.length()").isEqualTo(0);
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0).jsonPath("$.nextCursor").isEmpty();
         get(token(carol, tenant), "/api/v1/conversations/channels?query=" + "x".repeat(129)).expectStatus().isBadRequest();
         call("POST", token(carol, tenant), path(channel) + "/members", Map.of("userIds", List.of(carol)))
                 .expectStatus().isOk();

@@ -100,6 +100,59 @@ class DocsTest {
         assertThat(missing).as("what the AsyncAPI file and CloseCodes name but docs/protocol.md does not").isEmpty();
     }
 
+    /**
+     * One list of WebSocket error codes: the {@code ErrorCode} enum (as {@code wire()} spells
+     * it, with its retryable flag), the AsyncAPI enum of the {@code error} frame and the table
+     * of docs/protocol.md name the same codes, the legacy spellings match too, and every code
+     * is spelled with hyphens like the REST problem slugs.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theErrorCodesOfTheEnumTheAsyncApiFileAndTheProtocolPageAreTheSame() {
+        Map<String, Boolean> enumCodes = new java.util.TreeMap<>();
+        Map<String, String> enumLegacy = new java.util.TreeMap<>();
+        Matcher constant = Pattern.compile("(?m)^\\s+([A-Z_]+)\\((true|false)\\)[,;]").matcher(JavaText.withoutComments(
+                Repo.read("platform/contracts/src/main/java/io/parley/chat/contracts/frames/ErrorCode.java")));
+        while (constant.find()) {
+            String underscored = constant.group(1).toLowerCase(java.util.Locale.ROOT);
+            String code = underscored.replace('_', '-');
+            enumCodes.put(code, Boolean.valueOf(constant.group(2)));
+            if (!underscored.equals(code)) {
+                enumLegacy.put(code, underscored);
+            }
+        }
+        Map<String, Object> error = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Map<String, Object>>)
+                ((Map<String, Object>) Repo.yamlDocuments(Repo.read(ASYNCAPI)).get(0).get("components")).get("messages"))
+                .get("Error").get("payload")).get("properties");
+        List<Object> asyncCodes = (List<Object>) ((Map<String, Object>) error.get("code")).get("enum");
+        Map<String, Object> legacy = (Map<String, Object>) error.get("legacyCode");
+
+        String protocol = Repo.read("docs/protocol.md");
+        int start = protocol.indexOf("| code | legacyCode");
+        assertThat(start).as("docs/protocol.md has the table of error codes").isNotNegative();
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z-]+)` \\| (?:`([a-z_]+)`)? ?\\| [^|]+ \\| (yes|no) \\|$")
+                .matcher(protocol.substring(start, protocol.indexOf("\n\n", start)));
+        Map<String, Boolean> documented = new java.util.TreeMap<>();
+        Map<String, String> documentedLegacy = new java.util.TreeMap<>();
+        while (row.find()) {
+            documented.put(row.group(1), row.group(3).equals("yes"));
+            if (row.group(2) != null) {
+                documentedLegacy.put(row.group(1), row.group(2));
+            }
+        }
+
+        assertThat(enumCodes).as("ErrorCode's constants").hasSizeGreaterThan(5);
+        assertThat(enumCodes.keySet()).allMatch(code -> code.matches("[a-z]+(-[a-z]+)*"));
+        assertThat(asyncCodes).as("the AsyncAPI enum of error codes").containsExactlyInAnyOrderElementsOf(enumCodes.keySet());
+        assertThat(documented).as("docs/protocol.md's error codes and whether each is retryable").isEqualTo(enumCodes);
+        assertThat(documentedLegacy).as("docs/protocol.md's legacy spellings").isEqualTo(enumLegacy);
+        assertThat((List<Object>) legacy.get("enum")).as("the AsyncAPI enum of legacy codes")
+                .containsExactlyInAnyOrderElementsOf(enumLegacy.values());
+        assertThat(legacy.get("deprecated")).as("legacyCode is deprecated in the AsyncAPI file").isEqualTo(true);
+        assertThat(protocol).as("docs/protocol.md lists legacyCode among the deprecations")
+                .containsPattern("(?s)## Deprecations.*`legacyCode`");
+    }
+
     private static List<Path> pages() {
         List<Path> pages = new ArrayList<>(List.of(Repo.file("README.md")));
         try (Stream<Path> docs = Files.walk(Repo.file("docs"))) {

@@ -38,6 +38,8 @@ class EdgeAuthenticationIT extends GatewayIntegrationSupport {
                 .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("https://parley.dev/problems/unauthorized")
+                .jsonPath("$.code").isEqualTo("unauthorized")
+                .jsonPath("$.retryable").isEqualTo(false)
                 .jsonPath("$.status").isEqualTo(401);
         assertThat(CONVERSATION.seen()).isEmpty();
     }

@@ -36,6 +36,8 @@ class ErrorProblemsIT extends GatewayIntegrationSupport {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("https://parley.dev/problems/not-found")
+                .jsonPath("$.code").isEqualTo("not-found")
+                .jsonPath("$.retryable").isEqualTo(false)
                 .jsonPath("$.status").isEqualTo(404);
     }
 
@@ -54,7 +56,10 @@ class ErrorProblemsIT extends GatewayIntegrationSupport {
                 .exchange()
                 .expectStatus().isBadRequest()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.type").isEqualTo("https://parley.dev/problems/invalid-request");
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("https://parley.dev/problems/invalid-request")
+                .jsonPath("$.code").isEqualTo("invalid-request")
+                .jsonPath("$.retryable").isEqualTo(false);
         assertNoUpstreamSawAnything();
     }
 
@@ -68,6 +73,7 @@ class ErrorProblemsIT extends GatewayIntegrationSupport {
                     .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                     .expectBody()
                     .jsonPath("$.type").isEqualTo("https://parley.dev/problems/upstream-unavailable")
+                    .jsonPath("$.code").isEqualTo("upstream-unavailable")
                     .jsonPath("$.retryable").isEqualTo(true);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(RESPONSE_TIMEOUT);
         } finally {
@@ -87,6 +93,7 @@ class ErrorProblemsIT extends GatewayIntegrationSupport {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("https://parley.dev/problems/upstream-timeout")
+                .jsonPath("$.code").isEqualTo("upstream-timeout")
                 .jsonPath("$.retryable").isEqualTo(true);
         assertThat(Duration.ofNanos(System.nanoTime() - started))
                 .isGreaterThanOrEqualTo(RESPONSE_TIMEOUT)

@@ -82,6 +82,7 @@ class SharedRateLimitIT {
                 .expectHeader().valueEquals("X-RateLimit-Remaining", "0")
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("https://parley.dev/problems/rate-limited")
+                .jsonPath("$.code").isEqualTo("rate-limited")
                 .jsonPath("$.status").isEqualTo(429)
                 .jsonPath("$.retryable").isEqualTo(true);
         assertThat(Long.parseLong(replicaB.get().uri("/api/v1/presence").header(HttpHeaders.AUTHORIZATION, bearer)

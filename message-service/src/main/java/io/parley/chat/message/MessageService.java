@@ -19,6 +19,7 @@ import org.springframework.stereotype.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.parley.chat.kit.page.Page;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.message.config.MessageProperties;
 import io.parley.chat.kit.membership.MembershipClient;
@@ -168,10 +169,16 @@ public class MessageService {
                         .flatMap(this::publishQuietly));
     }
 
-    public Mono<HistoryPage> history(ChatPrincipal caller, String conversationId, Long afterSeq, Long beforeSeq, int limit) {
+    /**
+     * A page of history in seq order: forward from {@code afterSeq} when it is set, otherwise
+     * the newest entries (below {@code beforeSeq} when set); its cursor goes on in the same
+     * direction and is null when nothing more is in the window.
+     */
+    public Mono<Page<Message>> history(ChatPrincipal caller, String conversationId, Long afterSeq, Long beforeSeq,
+                                       int limit) {
         return membership.roleOf(caller, conversationId)
                 .then(store.page(caller.tenantId(), conversationId, afterSeq, beforeSeq, limit + 1).collectList())
-                .map(page -> HistoryPage.of(page, limit, afterSeq != null));
+                .map(page -> historyPage(conversationId, page, limit, afterSeq, beforeSeq));
     }
 
     /**
@@ -400,14 +407,18 @@ public class MessageService {
         }
     }
 
-    /** One page of history, ascending by seq. */
-    public record HistoryPage(List<Message> messages, boolean hasMore) {
-        static HistoryPage of(List<Message> page, int limit, boolean forward) {
-            if (page.size() <= limit) {
-                return new HistoryPage(page, false);
-            }
-            // one extra entry was read to learn that more exist: drop it from the far end of the reading direction
-            return new HistoryPage(forward ? page.subList(0, limit) : page.subList(1, page.size()), true);
+    /** One page of history, ascending by seq, from up to {@code limit + 1} entries read in that window. */
+    static Page<Message> historyPage(String conversationId, List<Message> page, int limit, Long afterSeq,
+                                     Long beforeSeq) {
+        if (page.size() <= limit) {
+            return new Page<>(page, null);
         }
+        // one extra entry was read to learn that more exist: drop it from the far end of the reading direction
+        if (afterSeq != null) {
+            List<Message> kept = page.subList(0, limit);
+            return new Page<>(kept, new HistoryCursor(conversationId, kept.get(limit - 1).seq(), beforeSeq).encode());
+        }
+        List<Message> kept = page.subList(1, page.size());
+        return new Page<>(kept, new HistoryCursor(conversationId, null, kept.get(0).seq()).encode());
     }
 }

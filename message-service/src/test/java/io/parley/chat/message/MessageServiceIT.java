@@ -172,5 +172,8 @@ class MessageServiceIT extends RunningService {
         JsonNode forward = history(aliceToken, "afterSeq=1&limit=3");
         assertThat(seqs(forward)).containsExactly(2L, 3L, 4L);
         assertThat(forward.get("hasMore").asBoolean()).isTrue();
+        assertThat(seqs(history(aliceToken, "cursor=" + forward.get("nextCursor").asString()))).containsExactly(5L);
+        assertThat(seqs(history(aliceToken, "limit=2&cursor=" + newest.get("nextCursor").asString())))
+                .containsExactly(2L, 3L);
     }
 }

@@ -100,11 +100,27 @@ abstract class RunningService {
     }
 
     JsonNode history(String token, String query) {
-        byte[] body = http.get().uri("/api/v1/conversations/" + conversation + "/messages?" + query)
-                .header("Authorization", "Bearer " + token)
-                .exchange().expectStatus().isOk()
+        byte[] body = historyRequest(token, conversation, query).exchange().expectStatus().isOk()
                 .expectBody().returnResult().getResponseBody();
         return json.readTree(body);
+    }
+
+    WebTestClient.RequestHeadersSpec<?> historyRequest(String token, String conversationId, String query) {
+        return http.get().uri("/api/v1/conversations/" + conversationId + "/messages?" + query)
+                .header("Authorization", "Bearer " + token);
+    }
+
+    /** message-service's batch send (the edge's), NDJSON: one send per line. */
+    WebTestClient.RequestHeadersSpec<?> batchRequest(String token, String conversationId,
+                                                     List<Map<String, String>> sends) {
+        return http.post().uri("/internal/v1/conversations/{id}/messages/batch", conversationId)
+                .header("Authorization", "Bearer " + token)
+                .contentType(MediaType.APPLICATION_NDJSON)
+                .bodyValue(ndjson(sends));
+    }
+
+    static String ndjson(List<Map<String, String>> sends) {
+        return sends.stream().map(json::writeValueAsString).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     }
 
     static void problem(WebTestClient.RequestHeadersSpec<?> request, HttpStatus status) {
@@ -140,9 +156,13 @@ abstract class RunningService {
         }
     }
 
+    /** The seqs of a history page's items, which its deprecated {@code messages} repeats for this version. */
     static List<Long> seqs(JsonNode history) {
+        assertThat(history.get("messages")).as("the deprecated copy of items").isEqualTo(history.get("items"));
+        assertThat(history.get("hasMore").asBoolean()).as("hasMore, deprecated: whether there is a nextCursor")
+                .isEqualTo(!history.get("nextCursor").isNull());
         List<Long> seqs = new ArrayList<>();
-        history.get("messages").forEach(m -> seqs.add(m.get("seq").asLong()));
+        history.get("items").forEach(m -> seqs.add(m.get("seq").asLong()));
         return seqs;
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -153,18 +152,6 @@ class SendBatchIT extends RunningService {
                 .expectBody().returnResult().getResponseBody();
         return json.readTree("{\"results\":[" + String.join(",", new String(body, StandardCharsets.UTF_8).strip()
                 .split("\n")) + "]}");
-    }
-
-    private static String ndjson(List<Map<String, String>> sends) {
-        return sends.stream().map(json::writeValueAsString).collect(Collectors.joining("\n", "", "\n"));
-    }
-
-    private WebTestClient.RequestHeadersSpec<?> batchRequest(String token, String conversationId,
-                                                             List<Map<String, String>> sends) {
-        return http.post().uri("/internal/v1/conversations/{id}/messages/batch", conversationId)
-                .header("Authorization", "Bearer " + token)
-                .contentType(MediaType.APPLICATION_NDJSON)
-                .bodyValue(ndjson(sends));
     }
 
     private Mono<String> batchAsync(String token, List<Map<String, String>> sends) {

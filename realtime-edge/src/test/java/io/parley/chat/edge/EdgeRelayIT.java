@@ -106,7 +106,9 @@ class EdgeRelayIT extends StandInEdge {
             assertThat(forbidden.path("type").asString()).isEqualTo("error");
             assertThat(forbidden.path("code").asString()).isEqualTo("forbidden");
             assertThat(forbidden.path("retryable").asBoolean()).isFalse();
-            assertThat(unknown.path("code").asString()).isEqualTo("not_found");
+            assertThat(forbidden.has("legacyCode")).as("a code whose spelling never changed has no legacy one").isFalse();
+            assertThat(unknown.path("code").asString()).isEqualTo("not-found");
+            assertThat(unknown.path("legacyCode").asString()).isEqualTo("not_found");
             socket.send(Map.of("type", "ping", "id", "after"));
             socket.await(f -> "after".equals(f.path("id").asString()), WAIT);
             assertThat(socket.isOpen()).isTrue();

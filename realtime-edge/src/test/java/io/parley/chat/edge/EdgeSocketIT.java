@@ -121,7 +121,9 @@ class EdgeSocketIT {
                     + "x".repeat(70_000) + "\"}");
             var errors = socket.awaitCount(f -> f.path("type").asString().equals("error"), 4, WAIT);
             assertThat(errors).extracting(f -> f.path("code").asString())
-                    .containsExactly("invalid", "invalid", "invalid", "too_large");
+                    .containsExactly("invalid", "invalid", "invalid", "too-large");
+            assertThat(errors).extracting(f -> f.path("legacyCode").asString(null))
+                    .containsExactly(null, null, null, "too_large");
             assertThat(errors.get(1).path("id").asString()).isEqualTo("u1");
             assertThat(errors.get(2).path("id").asString()).isEqualTo("s1");
             assertThat(errors).allSatisfy(e -> assertThat(e.path("retryable").asBoolean()).isFalse());
@@ -213,8 +215,8 @@ class EdgeSocketIT {
                 socket.send(Map.of("type", "ping", "id", "p" + i));
             }
             assertThat(socket.awaitClose(WAIT)).isEqualTo(4029);
-            assertThat(socket.received()).anyMatch(f -> "rate_limited".equals(f.path("code").asString())
-                    && f.path("retryable").asBoolean());
+            assertThat(socket.received()).anyMatch(f -> "rate-limited".equals(f.path("code").asString())
+                    && "rate_limited".equals(f.path("legacyCode").asString()) && f.path("retryable").asBoolean());
             assertThat(socket.received()).filteredOn(f -> "pong".equals(f.path("type").asString())).hasSizeLessThanOrEqualTo(12);
         }
     }

@@ -41,10 +41,16 @@ class BadInputIT extends RunningCluster {
         problem(api.raw("POST", "/api/v1/conversations", alice.token(), "{\"type\":\"NOPE\",\"title\":\"t\"}"), 400);
         problem(api.raw("POST", "/api/v1/auth/register", null, "{\"tenant\":\"default\"}"), 400);
         problem(api.raw("GET", "/internal/v1/conversations/" + conversation + "/membership", alice.token(), null), 404);
+        // a cursor that no list handed out, on each list
+        for (String list : List.of(messages, "/api/v1/conversations", "/api/v1/conversations/channels", "/api/v1/users")) {
+            Api.Reply refused = api.raw("GET", list + "?cursor=bogus", alice.token(), null);
+            problem(refused, 400);
+            assertThat(refused.body().path("code").asString()).as(list).isEqualTo("invalid-request");
+        }
 
         Api.Reply history = api.call("GET", messages + "?afterSeq=0", alice.token(), null);
         Api.expect(history, 200);
-        assertThat(history.body().get("messages")).isEmpty();
+        assertThat(history.body().get("items")).isEmpty();
     }
 
     @Test
@@ -58,8 +64,10 @@ class BadInputIT extends RunningCluster {
                     + "\",\"clientMsgId\":\"m1\",\"body\":\"let me in\"}");
             socket.send("{\"type\":\"subscribe\",\"id\":\"x2\",\"conversationId\":\"" + conversation + "\",\"afterSeq\":0}");
             socket.send("[1,2,3]");
-            assertThat(error(socket, "x1").path("code").asString()).isEqualTo("not_found");
-            assertThat(error(socket, "x2").path("code").asString()).isEqualTo("not_found");
+            JsonNode refused = error(socket, "x1");
+            assertThat(refused.path("code").asString()).isEqualTo("not-found");
+            assertThat(refused.path("legacyCode").asString()).as("the old spelling, for one version").isEqualTo("not_found");
+            assertThat(error(socket, "x2").path("code").asString()).isEqualTo("not-found");
             socket.await(f -> f.path("type").asString().equals("error") && f.path("id").isNull()
                     && f.path("code").asString().equals("invalid"), WAIT);
             socket.send(Map.of("type", "ping", "id", "alive"));
@@ -69,7 +77,7 @@ class BadInputIT extends RunningCluster {
             assertThatThrownBy(() -> anonymous.awaitOpen(WAIT)).hasMessageContaining("401");
         }
         Api.Reply history = api.call("GET", "/api/v1/conversations/" + conversation + "/messages", alice.token(), null);
-        assertThat(history.body().get("messages")).isEmpty();
+        assertThat(history.body().get("items")).isEmpty();
     }
 
     @Test
@@ -95,5 +103,9 @@ class BadInputIT extends RunningCluster {
         assertThat(reply.contentType()).as(reply.body().toString()).startsWith("application/problem+json");
         assertThat(reply.body().path("type").asString()).startsWith("https://parley.dev/problems/");
         assertThat(reply.body().path("detail").asString()).isNotBlank();
+        // the two fields an error frame has too, whichever part of the cluster wrote the problem
+        assertThat(reply.body().path("type").asString()).as(reply.body().toString())
+                .isEqualTo("https://parley.dev/problems/" + reply.body().path("code").asString());
+        assertThat(reply.body().path("retryable").isBoolean()).as(reply.body().toString()).isTrue();
     }
 }

@@ -69,7 +69,7 @@ class ChatDeliveryIT extends RunningCluster {
                     bob.token(), null);
             Api.expect(history, 200);
             List<JsonNode> stored = new ArrayList<>();
-            history.body().get("messages").forEach(stored::add);
+            history.body().get("items").forEach(stored::add);
             assertThat(seqs(stored)).containsExactlyElementsOf(range(1, 200));
             List<JsonNode> delivered = bobSocket.received().stream().filter(f -> isMessage(f, conversation)).toList();
             for (int i = 0; i < 200; i++) {

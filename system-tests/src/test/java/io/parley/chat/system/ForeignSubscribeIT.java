@@ -85,7 +85,7 @@ class ForeignSubscribeIT {
                         SUBSCRIBES, WAIT);
                 assertThat(refusals).allSatisfy(refusal -> {
                     assertThat(refusal.path("type").asString()).isEqualTo("error");
-                    assertThat(refusal.path("code").asString()).isEqualTo("not_found");
+                    assertThat(refusal.path("code").asString()).isEqualTo("not-found");
                 });
             }
             // a frame the feed fans out reaches every attached socket in one pass: one more member event, seen by

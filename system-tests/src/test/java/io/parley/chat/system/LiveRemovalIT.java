@@ -56,7 +56,7 @@ class LiveRemovalIT {
 
             bobSocket.send(Map.of("type", "subscribe", "id", "again", "conversationId", conversation, "afterSeq", 0));
             assertThat(bobSocket.await(f -> "again".equals(f.path("id").asString()), WAIT).path("code").asString())
-                    .isEqualTo("not_found");
+                    .isEqualTo("not-found");
         }
     }
 }

@@ -150,15 +150,18 @@ class LongHistoryResumeIT extends RunningCluster {
         Api.Reply page = api.call("GET", "/api/v1/conversations/" + conversation + "/messages?afterSeq=0&limit=200",
                 bob.token(), null);
         Api.expect(page, 200);
-        assertThat(page.body().get("messages")).hasSize(200);
+        assertThat(page.body().get("items")).hasSize(200);
+        assertThat(page.body().get("nextCursor").isNull()).isTrue();
+        // the deprecated copies, still in the body for this version: twice the bytes, 6.4 MB
+        assertThat(page.body().get("messages")).isEqualTo(page.body().get("items"));
         assertThat(page.body().get("hasMore").asBoolean()).isFalse();
-        for (JsonNode entry : page.body().get("messages")) {
+        for (JsonNode entry : page.body().get("items")) {
             assertThat(entry.get("body").asString()).isEqualTo(bodyAt.get(entry.get("seq").asLong()));
         }
         Api.Reply newest = api.call("GET", "/api/v1/conversations/" + conversation + "/messages?limit=200",
                 bob.token(), null);
         Api.expect(newest, 200);
-        assertThat(newest.body().get("messages")).hasSize(200);
+        assertThat(newest.body().get("items")).hasSize(200);
 
         try (ChatSocket bobSocket = ChatSocket.connect(cluster.gatewayWebSocketUrl(), bob.token(), Auth.HEADER)) {
             bobSocket.awaitOpen(WAIT);

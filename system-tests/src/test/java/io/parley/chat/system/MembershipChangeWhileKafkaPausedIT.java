@@ -62,7 +62,7 @@ class MembershipChangeWhileKafkaPausedIT extends RunningCluster {
                 // each attempt is a real send: until the cached answer is dropped it is still accepted
                 JsonNode refused = firstRefusal(removedAt, () -> send(bobSocket, conversation, "bob"),
                         f -> "error".equals(f.path("type").asString()), "bob's send");
-                assertThat(refused.path("code").asString()).isIn("not_found", "forbidden");
+                assertThat(refused.path("code").asString()).isIn("not-found", "forbidden");
 
                 assertRefusedEverywhere(bob, bobSocket, conversation);
                 assertRefusedEverywhere(stranger, connect(stranger), conversation);
@@ -140,7 +140,7 @@ class MembershipChangeWhileKafkaPausedIT extends RunningCluster {
     private static void assertRefusedEverywhere(Api.User user, ChatSocket socket, String conversation) throws Exception {
         try (socket) {
             socket.awaitOpen(WAIT);
-            assertThat(send(socket, conversation, user.id()).path("code").asString()).isIn("not_found", "forbidden");
+            assertThat(send(socket, conversation, user.id()).path("code").asString()).isIn("not-found", "forbidden");
             String id = "resub-" + UUID.randomUUID();
             socket.send(Map.of("type", "subscribe", "id", id, "conversationId", conversation, "afterSeq", 0));
             JsonNode subscribe = socket.await(f -> id.equals(f.path("id").asString()), WAIT);

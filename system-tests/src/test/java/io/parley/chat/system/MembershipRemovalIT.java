@@ -55,13 +55,13 @@ class MembershipRemovalIT extends RunningCluster {
             Duration refusedAfter = Duration.ofNanos(System.nanoTime() - removedAt);
             System.out.println("MembershipRemovalIT: send refused " + refusedAfter.toMillis()
                     + " ms after the removal was answered (bound " + BOUND.toSeconds() + " s)");
-            assertThat(reply.path("code").asString()).isIn("not_found", "forbidden");
+            assertThat(reply.path("code").asString()).isIn("not-found", "forbidden");
 
             String id = "resub-" + UUID.randomUUID();
             bobSocket.send(Map.of("type", "subscribe", "id", id, "conversationId", conversation, "afterSeq", 0));
             JsonNode subscribe = bobSocket.await(f -> id.equals(f.path("id").asString()), WAIT);
             assertThat(subscribe.path("type").asString()).as(subscribe.toString()).isEqualTo("error");
-            assertThat(subscribe.path("code").asString()).isIn("not_found", "forbidden");
+            assertThat(subscribe.path("code").asString()).isIn("not-found", "forbidden");
 
             Api.Reply refused = history(bob, conversation);
             assertThat(refused.status()).as(refused.body().toString()).isEqualTo(404);

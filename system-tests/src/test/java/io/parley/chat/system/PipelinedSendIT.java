@@ -68,13 +68,13 @@ class PipelinedSendIT extends RunningCluster {
                 List<JsonNode> errors = refused.awaitCount(f -> "error".equals(f.path("type").asString()), 20, WAIT);
                 assertThat(errors).extracting(f -> f.path("id").asString())
                         .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "x-" + i).toList());
-                assertThat(errors).allSatisfy(f -> assertThat(f.path("code").asString()).isIn("not_found", "forbidden"));
+                assertThat(errors).allSatisfy(f -> assertThat(f.path("code").asString()).isIn("not-found", "forbidden"));
                 assertThat(refused.received()).noneMatch(f -> "ack".equals(f.path("type").asString()));
             }
             Api.Reply history = api.call("GET", "/api/v1/conversations/" + conversation + "/messages?afterSeq="
                     + BURST, alice.token(), null);
             Api.expect(history, 200);
-            assertThat(history.body().path("messages")).as("nothing stored after alice's burst").isEmpty();
+            assertThat(history.body().path("items")).as("nothing stored after alice's burst").isEmpty();
         }
     }
 

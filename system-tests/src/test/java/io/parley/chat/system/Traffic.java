@@ -236,22 +236,24 @@ final class Traffic implements AutoCloseable {
         return check(histories);
     }
 
-    /** The whole history of a conversation, page by page (200 entries, the largest page). */
+    /** The whole history of a conversation, page by page (200 entries, the largest page), following nextCursor. */
     private History history(String conversationId, Api.User member) throws Exception {
         Map<Long, JsonNode> entries = new LinkedHashMap<>();
         long after = 0;
+        String query = "afterSeq=0&limit=200";
         while (true) {
-            Api.Reply page = api.call("GET", "/api/v1/conversations/" + conversationId + "/messages?afterSeq=" + after
-                    + "&limit=200", member.token(), null);
+            Api.Reply page = api.call("GET", "/api/v1/conversations/" + conversationId + "/messages?" + query,
+                    member.token(), null);
             Api.expect(page, 200);
-            for (JsonNode entry : page.body().path("messages")) {
+            for (JsonNode entry : page.body().path("items")) {
                 long seq = entry.path("seq").asLong();
                 assertThat(entries.put(seq, entry)).as("seq %d of %s listed twice", seq, conversationId).isNull();
                 after = seq;
             }
-            if (!page.body().path("hasMore").asBoolean(false)) {
+            if (page.body().path("nextCursor").isNull()) {
                 return new History(after, entries);
             }
+            query = "limit=200&cursor=" + page.body().path("nextCursor").asString();
         }
     }
 

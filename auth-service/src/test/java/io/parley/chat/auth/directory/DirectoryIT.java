@@ -62,10 +62,54 @@ class DirectoryIT extends AuthServiceTestBase {
         for (int page = 0; page < 3; page++) {
             Map<String, Object> body = search(token, prefix, page, 2).expectStatus().isOk()
                     .expectBody(JSON).returnResult().getResponseBody();
-            assertThat(body).containsEntry("page", page).containsEntry("size", 2);
+            assertThat(body).as("the deprecated page and size, kept for this version").containsEntry("page", page)
+                    .containsEntry("size", 2).containsKey("nextCursor");
             all.addAll(items(body).stream().map(e -> e.get("username")).toList());
         }
         assertThat(all).containsExactly(prefix + "-0", prefix + "-1", prefix + "-2", prefix + "-3", prefix + "-4");
+    }
+
+    @Test
+    void followingNextCursorSeesEveryMatchOnceInUsernameOrder() {
+        String prefix = "cu" + UUID.randomUUID().toString().substring(0, 6);
+        RegisteredUser caller = register();
+        for (String name : List.of("-c", "-a", "-E", "-b", "-d")) {
+            register(OPEN_TENANT, prefix + name);
+        }
+        String token = token(caller);
+        List<Object> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Map<String, Object> body = cursorPage(token, prefix, 2, cursor).expectStatus().isOk()
+                    .expectBody(JSON).returnResult().getResponseBody();
+            items(body).forEach(e -> seen.add(e.get("username")));
+            cursor = (String) body.get("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 10);
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactly(prefix + "-a", prefix + "-b", prefix + "-c", prefix + "-d", prefix + "-E");
+        // a page asked the deprecated way hands out a cursor that goes on from there
+        Map<String, Object> second = search(token, prefix, 1, 2).expectStatus().isOk().expectBody(JSON).returnResult()
+                .getResponseBody();
+        assertThat(items(cursorPage(token, prefix, 2, (String) second.get("nextCursor"))))
+                .extracting(e -> e.get("username")).containsExactly(prefix + "-E");
+    }
+
+    @Test
+    void refusesCursorsItDidNotHandOutAndACursorWithAPage() {
+        String token = token(register());
+        for (String cursor : List.of("not-a-cursor", "%2A%2A",
+                io.parley.chat.kit.page.PageCursor.of("channels", "news", "c1").encode())) {
+            assertThat(expectProblem(cursorPage(token, "a", 2, cursor), HttpStatus.BAD_REQUEST, "invalid-request")
+                    .get("detail")).asString().contains("'cursor'");
+        }
+        String cursor = io.parley.chat.kit.page.PageCursor.of("users", "a").encode();
+        expectProblem(client.get().uri("/api/v1/users?query=a&page=1&cursor=" + cursor)
+                .headers(h -> h.setBearerAuth(token)).exchange(), HttpStatus.BAD_REQUEST, "invalid-request");
+        assertThat(expectProblem(cursorPage(token, "a", 51, null), HttpStatus.BAD_REQUEST, "validation").get("errors"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).containsOnlyKeys("limit");
     }
 
     @Test
@@ -116,6 +160,12 @@ class DirectoryIT extends AuthServiceTestBase {
     private WebTestClient.ResponseSpec search(String token, String query, int page, int size) {
         return client.get().uri(b -> b.path("/api/v1/users").queryParam("query", "{q}").queryParam("page", page)
                         .queryParam("size", size).build(query))
+                .headers(h -> h.setBearerAuth(token)).exchange();
+    }
+
+    private WebTestClient.ResponseSpec cursorPage(String token, String query, int limit, String cursor) {
+        return client.get().uri("/api/v1/users?query={q}&limit={l}" + (cursor == null ? "" : "&cursor=" + cursor),
+                        query, limit)
                 .headers(h -> h.setBearerAuth(token)).exchange();
     }
 

@@ -1,7 +1,6 @@
 package io.parley.chat.conversation.api;
 
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -21,6 +20,8 @@ import io.parley.chat.conversation.ConversationService;
 import io.parley.chat.conversation.ConversationType;
 import io.parley.chat.conversation.Ids;
 import io.parley.chat.conversation.NewConversation;
+import io.parley.chat.conversation.TitleCursor;
+import io.parley.chat.kit.page.Page;
 import io.parley.chat.kit.security.ChatPrincipal;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -53,15 +54,16 @@ class ConversationController {
 
     /**
      * The tenant's channels (tenant-visible, open to join), by title; {@code query} matches
-     * the start of the title, case-insensitively. A literal path: it wins over {@code /{id}}.
+     * the start of the title, case-insensitively; pass {@code nextCursor} back as
+     * {@code cursor} for the next page. A literal path: it wins over {@code /{id}}.
      */
     @GetMapping("/channels")
-    Mono<List<ChannelView>> channels(ChatPrincipal caller,
+    Mono<Page<ChannelView>> channels(ChatPrincipal caller,
                                      @RequestParam(required = false) @Size(max = 128) String query,
-                                     @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return conversations.channels(caller, query, limit)
-                .map(c -> new ChannelView(c.id(), c.title(), c.createdAt(), c.lastActivityAt()))
-                .collectList();
+                                     @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
+                                     @RequestParam(required = false) String cursor) {
+        return conversations.channels(caller, query, TitleCursor.decode(cursor), limit)
+                .map(page -> page.map(c -> new ChannelView(c.id(), c.title(), c.createdAt(), c.lastActivityAt())));
     }
 
     record ChannelView(String id, String title, java.time.Instant createdAt, java.time.Instant lastActivityAt) {
@@ -76,9 +78,6 @@ class ConversationController {
     record ChangeRequest(String title, Map<String, String> settings) {
     }
 
-    record ListPage(List<ConversationSummary> items, String nextCursor) {
-    }
-
     @PatchMapping("/{id}")
     Mono<ConversationView> update(ChatPrincipal caller,
                                   @PathVariable @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
@@ -89,11 +88,9 @@ class ConversationController {
 
     /** Newest activity first; pass {@code nextCursor} back as {@code cursor} for the next page. */
     @GetMapping
-    Mono<ListPage> list(ChatPrincipal caller,
-                        @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
-                        @RequestParam(required = false) @Size(max = 200) String cursor) {
-        return conversations.list(caller, ActivityCursor.decode(cursor), limit)
-                .map(page -> new ListPage(page.items().stream().map(ConversationSummary::of).toList(),
-                        page.next() == null ? null : page.next().encode()));
+    Mono<Page<ConversationSummary>> list(ChatPrincipal caller,
+                                         @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
+                                         @RequestParam(required = false) String cursor) {
+        return conversations.list(caller, ActivityCursor.decode(cursor), limit).map(page -> page.map(ConversationSummary::of));
     }
 }

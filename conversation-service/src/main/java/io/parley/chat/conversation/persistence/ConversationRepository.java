@@ -18,6 +18,7 @@ import org.springframework.stereotype.Repository;
 import io.parley.chat.conversation.ActivityCursor;
 import io.parley.chat.conversation.Conversation;
 import io.parley.chat.conversation.ConversationType;
+import io.parley.chat.conversation.TitleCursor;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -68,13 +69,18 @@ public class ConversationRepository {
 
     /**
      * The tenant's channels whose title starts with {@code titlePrefix} (case-insensitive;
-     * all when blank), by title. Channels are tenant-visible: this is how a member of the
-     * tenant finds one to join.
+     * all when blank), by title (ties by id, so pages are stable), starting after
+     * {@code after} when it is not null. Channels are tenant-visible: this is how a member
+     * of the tenant finds one to join.
      */
-    public Flux<Conversation> findChannels(String tenantId, String titlePrefix, int limit) {
+    public Flux<Conversation> findChannels(String tenantId, String titlePrefix, TitleCursor after, int limit) {
         Criteria criteria = where("tenantId").is(tenantId).and("type").is(ConversationType.CHANNEL.name());
         if (titlePrefix != null && !titlePrefix.isBlank()) {
             criteria = criteria.and("title").regex("^" + java.util.regex.Pattern.quote(titlePrefix.strip()), "i");
+        }
+        if (after != null) {
+            criteria = criteria.orOperator(where("title").gt(after.title()),
+                    where("title").is(after.title()).and("_id").gt(after.conversationId()));
         }
         return mongo.find(query(criteria).with(Sort.by("title", "_id")).limit(limit), ConversationDocument.class)
                 .map(ConversationDocument::toDomain);

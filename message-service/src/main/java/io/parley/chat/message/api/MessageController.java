@@ -16,7 +16,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.parley.chat.kit.page.Page;
+import io.parley.chat.kit.problem.ChatProblem;
 import io.parley.chat.kit.security.ChatPrincipal;
+import io.parley.chat.message.HistoryCursor;
 import io.parley.chat.message.Message;
 import io.parley.chat.message.MessageService;
 import jakarta.validation.Valid;
@@ -51,15 +54,26 @@ class MessageController {
                         .body(MessageView.of(result.message())));
     }
 
+    /**
+     * A page of history: from {@code afterSeq} forward, or the newest (below {@code beforeSeq});
+     * {@code cursor}, a page's {@code nextCursor}, goes on where that page left off, in its
+     * direction, and names no starting point of its own.
+     */
     @GetMapping
     Mono<HistoryView> history(ChatPrincipal caller,
                               @PathVariable @Pattern(regexp = ID_PATTERN) String conversationId,
                               @RequestParam(required = false) @PositiveOrZero Long afterSeq,
                               @RequestParam(required = false) @Min(1) Long beforeSeq,
-                              @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit) {
-        return messages.history(caller, conversationId, afterSeq, beforeSeq, limit)
-                .map(page -> new HistoryView(conversationId, page.messages().stream().map(MessageView::of).toList(),
-                        page.hasMore()));
+                              @RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
+                              @RequestParam(required = false) String cursor) {
+        HistoryCursor from = HistoryCursor.decode(cursor, conversationId);
+        if (from != null && (afterSeq != null || beforeSeq != null)) {
+            throw new ChatProblem(HttpStatus.BAD_REQUEST, "invalid-request",
+                    "Pass either 'cursor' or 'afterSeq'/'beforeSeq', not both: a cursor carries its own window.");
+        }
+        return messages.history(caller, conversationId, from == null ? afterSeq : from.afterSeq(),
+                        from == null ? beforeSeq : from.beforeSeq(), limit)
+                .map(page -> HistoryView.of(conversationId, page.map(MessageView::of)));
     }
 
     /** Edits the caller's own message; answers with the edit entry (its own seq). */
@@ -92,6 +106,16 @@ class MessageController {
         }
     }
 
-    record HistoryView(String conversationId, List<MessageView> messages, boolean hasMore) {
+    /**
+     * The shared page envelope ({@code items}, {@code nextCursor}) with, for this version,
+     * the deprecated {@code messages} (the same entries) and {@code hasMore} ({@code nextCursor}
+     * not null).
+     */
+    record HistoryView(String conversationId, List<MessageView> items, String nextCursor,
+                       @Deprecated List<MessageView> messages, @Deprecated boolean hasMore) {
+        static HistoryView of(String conversationId, Page<MessageView> page) {
+            return new HistoryView(conversationId, page.items(), page.nextCursor(), page.items(),
+                    page.nextCursor() != null);
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.parley.chat.kit.problem.ChatProblem;
+import io.parley.chat.kit.problem.ProblemFields;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.message.MessageService;
 import io.parley.chat.message.MessageService.SendOutcome;
@@ -90,7 +91,7 @@ class SendBatchController {
         ProblemDetail unavailable = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The message could not be stored now; retry with the same clientMsgId.");
         unavailable.setType(ChatProblem.typeUri(ChatProblem.slugFor(503)));
-        return new ResultView(false, null, unavailable);
+        return new ResultView(false, null, ProblemFields.complete(unavailable));
     }
 
     record Item(String clientMsgId, String body) {

@@ -148,7 +148,7 @@ public class MessageClient {
     /** The newest seq of the conversation, 0 when it has none. */
     public Mono<Long> headSeq(String token, String conversationId) {
         return page(token, conversationId, "limit=1")
-                .map(page -> page.messages().isEmpty() ? 0L : page.messages().get(page.messages().size() - 1).seq());
+                .map(page -> page.entries().isEmpty() ? 0L : page.entries().get(page.entries().size() - 1).seq());
     }
 
     private Mono<HistoryPage> page(String token, String conversationId, String query) {
@@ -164,6 +164,10 @@ public class MessageClient {
         return UpstreamRefusal.of(e, json, "message-service");
     }
 
-    record HistoryPage(String conversationId, List<StoredMessage> messages, boolean hasMore) {
+    /** {@code items}, or {@code messages} from a message-service older than the shared page envelope. */
+    record HistoryPage(List<StoredMessage> items, List<StoredMessage> messages) {
+        List<StoredMessage> entries() {
+            return items != null ? items : messages == null ? List.of() : messages;
+        }
     }
 }

@@ -65,7 +65,7 @@ public class CommandSupport {
      * Runs a presence call beside the socket's frame sequence instead of in it: a slow or
      * unreachable presence-service must never hold up the sends queued behind a
      * {@code typing}. At most {@value #PRESENCE_CALLS_IN_FLIGHT} per socket at once; more
-     * get a retryable {@code rate_limited}. A failure is an error frame answering {@code id}.
+     * get a retryable {@code rate-limited}. A failure is an error frame answering {@code id}.
      */
     Mono<Void> detached(ClientSession client, String id, Mono<Void> call) {
         if (!client.startPresenceCall(PRESENCE_CALLS_IN_FLIGHT)) {

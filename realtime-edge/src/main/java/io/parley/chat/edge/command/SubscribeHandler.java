@@ -128,7 +128,7 @@ class SubscribeHandler implements CommandHandler {
      * Replies {@code subscribed} and writes what the feed handed over meanwhile; when the
      * replay took so long that held-back deliveries had to be let go, reads history again
      * from where it got to first. A membership revoked while the subscribe was on its way
-     * ends it as {@code not_found}.
+     * ends it as {@code not-found}.
      */
     private Mono<Void> goLive(ClientSession client, String id, Subscription subscription) {
         String conversationId = subscription.conversationId();

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * {@code typing}: relayed to presence-service, which checks membership, throttles and
  * publishes the event every edge relays to the conversation's subscribers (a typer's own
  * sockets are not told it types). No reply on success (docs/protocol.md); a refusal (not a
- * member: {@code forbidden}; no such conversation: {@code not_found}) or presence-service
+ * member: {@code forbidden}; no such conversation: {@code not-found}) or presence-service
  * out of reach ({@code unavailable}, retryable) is an {@code error} frame carrying the
  * request's {@code id}.
  */

@@ -2,6 +2,8 @@ package io.parley.chat.edge.delivery;
 
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.parley.chat.contracts.events.MessageEvent;
 import io.parley.chat.contracts.frames.ServerFrames;
 import io.parley.chat.edge.clients.StoredMessage;
@@ -14,7 +16,13 @@ public class FrameEncoder {
     private final JsonMapper json;
 
     FrameEncoder(JsonMapper json) {
-        this.json = json;
+        this.json = json.rebuild().addMixIn(ServerFrames.Error.class, ErrorFrame.class).build();
+    }
+
+    /** An {@code error} frame carries {@code legacyCode} only where the code's spelling changed. */
+    private abstract static class ErrorFrame {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        abstract String legacyCode();
     }
 
     public byte[] encode(Object frame) {

@@ -58,15 +58,19 @@ public class UserRepository {
      * The username side uses the tenant+usernameKey index; the display-name side is a
      * case-insensitive regex that scans the tenant's users, which is fine at directory sizes
      * of tens of thousands and is the first thing to replace (a lower-cased copy) beyond.
+     * {@code afterUsernameKey} (when not null) starts after that user, an index seek whatever
+     * the depth; {@code skip} is the deprecated page offset, which costs what it skips.
      */
-    public Flux<UserDocument> search(String tenantId, String prefix, int page, int size) {
+    public Flux<UserDocument> search(String tenantId, String prefix, String afterUsernameKey, long skip, int limit) {
         Criteria match = new Criteria().orOperator(
                 where("usernameKey").regex("^" + Pattern.quote(prefix.toLowerCase(java.util.Locale.ROOT))),
                 where("displayName").regex("^" + Pattern.quote(prefix), "i"));
-        Query query = query(where("tenantId").is(tenantId).and("disabled").is(false).andOperator(match))
+        Criteria tenant = where("tenantId").is(tenantId).and("disabled").is(false);
+        Query query = query(afterUsernameKey == null ? tenant.andOperator(match)
+                : tenant.andOperator(match, where("usernameKey").gt(afterUsernameKey)))
                 .with(Sort.by("usernameKey"))
-                .skip((long) page * size)
-                .limit(size);
+                .skip(skip)
+                .limit(limit);
         return mongo.find(query, UserDocument.class);
     }
 

@@ -2,6 +2,7 @@ package io.parley.chat.auth.directory.api;
 
 import java.util.List;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.parley.chat.auth.directory.DirectoryEntry;
 import io.parley.chat.auth.directory.DirectoryService;
+import io.parley.chat.kit.problem.ChatProblem;
 import io.parley.chat.kit.security.ChatPrincipal;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,20 +22,36 @@ import reactor.core.publisher.Mono;
 @Validated
 class DirectoryController {
 
+    private static final int DEFAULT_LIMIT = 20;
+
     private final DirectoryService directory;
 
     DirectoryController(DirectoryService directory) {
         this.directory = directory;
     }
 
-    /** Pages are bounded (at most 50 users, at most page 200) so one call cannot walk a whole tenant cheaply. */
+    /**
+     * Pages of at most 50 users; pass {@code nextCursor} back as {@code cursor} for the next.
+     * {@code page} and {@code size} are the deprecated way (until v2): {@code size} is read
+     * when {@code limit} is absent, and {@code page} (at most 200, as its offset is a skip that
+     * costs what it skips) cannot be combined with a cursor. The body keeps {@code page} and
+     * {@code size} for this version.
+     */
     @GetMapping("/api/v1/users")
     Mono<DirectoryPage> search(ChatPrincipal caller,
                                @RequestParam(defaultValue = "") @Size(max = 64) String query,
-                               @RequestParam(defaultValue = "0") @Min(0) @Max(200) int page,
-                               @RequestParam(defaultValue = "20") @Min(1) @Max(50) int size) {
-        return directory.search(caller, query, page, size).collectList()
-                .map(items -> new DirectoryPage(items, page, size));
+                               @RequestParam(required = false) @Min(1) @Max(50) Integer limit,
+                               @RequestParam(required = false) String cursor,
+                               @RequestParam(required = false) @Min(0) @Max(200) Integer page,
+                               @RequestParam(required = false) @Min(1) @Max(50) Integer size) {
+        if (cursor != null && page != null) {
+            throw new ChatProblem(HttpStatus.BAD_REQUEST, "invalid-request",
+                    "Pass either 'cursor' or the deprecated 'page', not both.");
+        }
+        int pageSize = limit != null ? limit : size != null ? size : DEFAULT_LIMIT;
+        int pageNumber = page == null ? 0 : page;
+        return directory.search(caller, query, cursor, pageNumber, pageSize)
+                .map(found -> new DirectoryPage(found.items(), found.nextCursor(), pageNumber, pageSize));
     }
 
     /**
@@ -50,6 +68,7 @@ class DirectoryController {
     record DirectoryLookup(List<DirectoryEntry> items) {
     }
 
-    record DirectoryPage(List<DirectoryEntry> items, int page, int size) {
+    /** The shared page envelope, with the deprecated {@code page} and {@code size} of this version. */
+    record DirectoryPage(List<DirectoryEntry> items, String nextCursor, @Deprecated int page, @Deprecated int size) {
     }
 }

@@ -1,6 +1,12 @@
 package io.parley.chat.contracts.frames;
 
-/** The {@code code} of an {@code error} frame, and whether retrying the same request may succeed. */
+import java.util.Locale;
+
+/**
+ * The {@code code} of an {@code error} frame, and whether retrying the same request may succeed.
+ * Codes are spelled as the slugs of REST problem types ({@code not-found}, {@code rate-limited}):
+ * one vocabulary on both transports.
+ */
 public enum ErrorCode {
     UNAUTHORIZED(false),
     FORBIDDEN(false),
@@ -17,8 +23,20 @@ public enum ErrorCode {
         this.retryable = retryable;
     }
 
+    /** Lower case, words joined by hyphens. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The spelling protocol v1 used before codes took hyphens ({@code not_found}), for the
+     * codes whose spelling changed; null for the others. Sent as {@code legacyCode} until
+     * protocol v2.
+     */
+    @Deprecated(forRemoval = true)
+    public String legacyWire() {
+        String underscored = name().toLowerCase(Locale.ROOT);
+        return underscored.equals(wire()) ? null : underscored;
     }
 
     public boolean retryable() {

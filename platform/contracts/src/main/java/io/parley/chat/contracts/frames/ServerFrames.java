@@ -44,9 +44,15 @@ public final class ServerFrames {
         }
     }
 
-    public record Error(String type, String id, String code, String message, boolean retryable) {
+    /**
+     * {@code legacyCode} is the old underscore spelling of {@code code} where it differs
+     * ({@code not_found} beside {@code not-found}), null otherwise and then left out of the
+     * frame; it goes in protocol v2.
+     */
+    @SuppressWarnings("removal")
+    public record Error(String type, String id, String code, String message, boolean retryable, String legacyCode) {
         public Error(String id, ErrorCode code, String message) {
-            this("error", id, code.wire(), message, code.retryable());
+            this("error", id, code.wire(), message, code.retryable(), code.legacyWire());
         }
     }
 

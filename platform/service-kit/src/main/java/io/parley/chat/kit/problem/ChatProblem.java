@@ -56,7 +56,7 @@ public class ChatProblem extends ErrorResponseException {
         problem.setType(typeUri(slug));
         problem.setTitle(status.getReasonPhrase());
         props.forEach(problem::setProperty);
-        return problem;
+        return ProblemFields.complete(problem);
     }
 
     public String detail() {

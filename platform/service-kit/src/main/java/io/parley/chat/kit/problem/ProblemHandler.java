@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The one exception handler of a service: every error is a problem detail with a
- * stable {@code type}, bad input is a 4xx that says which field is wrong, and nothing
+ * stable {@code type} and its {@code code} and {@code retryable} ({@link ProblemFields}),
+ * bad input is a 4xx that says which field is wrong, and nothing
  * a client sent (bodies, tokens) is echoed into logs.
  */
 @RestControllerAdvice
@@ -83,11 +84,10 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
                 "The server failed to handle the request. It is safe to retry.");
-        problem.setProperty("retryable", true);
         return Mono.just(ResponseEntity.internalServerError().body(problem));
     }
 
-    /** Gives Spring's own problem details a stable type instead of {@code about:blank}. */
+    /** Gives Spring's own problem details a stable type instead of {@code about:blank}, and their two fields. */
     @Override
     protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
@@ -98,6 +98,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             if (problem.getDetail() == null || problem.getDetail().isBlank()) {
                 problem.setDetail(defaultDetail(status.value()));
             }
+            ProblemFields.complete(problem);
         }
         return super.createResponseEntity(body, headers, status, exchange);
     }
@@ -121,7 +122,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(ChatProblem.typeUri(slug));
         problem.setTitle(status.getReasonPhrase());
-        return problem;
+        return ProblemFields.complete(problem);
     }
 
     private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import io.parley.chat.kit.problem.ChatProblem;
+import io.parley.chat.kit.problem.ProblemFields;
 import io.parley.chat.kit.security.ChatPrincipal;
 import io.parley.chat.presence.config.PresenceProperties;
 import io.parley.chat.presence.read.ReadMarker;
@@ -82,7 +83,7 @@ public class ConversationClient {
                 problem.setProperty(name, value);
             }
         });
-        return new ErrorResponseException(status, problem, null);
+        return new ErrorResponseException(status, ProblemFields.complete(problem), null);
     }
 
     private static boolean transientFailure(Throwable e) {
