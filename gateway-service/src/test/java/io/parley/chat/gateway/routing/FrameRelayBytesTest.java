@@ -2,7 +2,6 @@ package io.parley.chat.gateway.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -114,7 +113,8 @@ class FrameRelayBytesTest {
         edge.pipeline().fireChannelReadComplete();
     }
 
-    private static byte[] bytes(WebSocketFrame... frames) {
+    /** The bytes a server sends for {@code frames}. */
+    static byte[] bytes(WebSocketFrame... frames) {
         EmbeddedChannel encoder = new EmbeddedChannel(new WebSocket08FrameEncoder(false));
         for (WebSocketFrame frame : frames) {
             encoder.writeOutbound(frame);
@@ -142,19 +142,9 @@ class FrameRelayBytesTest {
         decoder.writeInbound(Unpooled.wrappedBuffer(writtenBytes()));
         List<String> frames = new ArrayList<>();
         for (Object frame; (frame = decoder.readInbound()) != null;) {
-            frames.add(describe((WebSocketFrame) frame));
+            frames.add(FrameRelayTest.describe((WebSocketFrame) frame));
             ReferenceCountUtil.release(frame);
         }
         return frames;
-    }
-
-    private static String describe(WebSocketFrame frame) {
-        if (frame instanceof CloseWebSocketFrame close) {
-            return "CloseWebSocketFrame: " + close.statusCode() + " " + close.reasonText();
-        }
-        String kind = frame instanceof TextWebSocketFrame ? "text"
-                : frame instanceof ContinuationWebSocketFrame ? "continuation" : frame.getClass().getSimpleName();
-        return kind + (frame.isFinalFragment() ? "" : " (more follows)") + ": "
-                + frame.content().toString(StandardCharsets.UTF_8);
     }
 }

@@ -141,7 +141,8 @@ class FrameRelayTest {
         return frames;
     }
 
-    private static String describe(WebSocketFrame frame) {
+    /** A frame as a line of a test's expectations. */
+    static String describe(WebSocketFrame frame) {
         if (frame instanceof CloseWebSocketFrame close) {
             return "CloseWebSocketFrame: " + close.statusCode() + " " + close.reasonText();
         }
