@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.parley.chat.cluster.LocalCluster;
+import io.parley.chat.testkit.ApiContract;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -100,7 +101,12 @@ final class Api {
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
-        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json);
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        List<String> broken = ApiContract.get().checkResponse(method, path, response.statusCode(), contentType, json);
+        if (!broken.isEmpty()) {
+            throw new AssertionError("the answer breaks openapi.yaml: " + broken);
+        }
+        return new Reply(response.statusCode(), contentType, json);
     }
 
     static void expect(Reply reply, int status) {

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.parley.chat.cluster.LocalCluster;
+import io.parley.chat.testkit.ApiContract;
+import io.parley.chat.testkit.ChatSocket;
 
 /**
  * One cluster for the whole system-test JVM, started by the same launcher as the local
@@ -16,6 +18,8 @@ import io.parley.chat.cluster.LocalCluster;
  * launcher's TCP balancers as behind an ingress and a Service, so that every system test
  * meets what a replicated deployment does (a socket and the calls of its user on different
  * replicas); the other services run once, to keep the machine's two cores for the tests.
+ * What the cluster answers is checked against the published contracts as the tests go:
+ * REST answers by {@link Api}, server frames by every {@link ChatSocket}.
  */
 final class TestCluster {
 
@@ -26,6 +30,8 @@ final class TestCluster {
 
     static synchronized LocalCluster get() {
         if (cluster == null) {
+            // every frame a test's socket gets is checked against asyncapi.yaml (Api checks REST answers)
+            ChatSocket.checkFramesAgainst(ApiContract.get()::checkServerFrame);
             Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
             try {
                 cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("system-tests/target/cluster"),

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,8 +25,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ChatSocket implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** What every socket checks the server's frames against; none unless a test suite sets it. */
+    private static volatile Function<JsonNode, List<String>> frameContract = frame -> List.of();
 
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    private final List<String> contractBroken = new CopyOnWriteArrayList<>();
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final CompletableFuture<String> selectedProtocol = new CompletableFuture<>();
@@ -34,6 +38,16 @@ public final class ChatSocket implements AutoCloseable {
     public enum Auth { HEADER, SUBPROTOCOL, NONE }
 
     private ChatSocket() {
+    }
+
+    /**
+     * Checks every frame any socket receives from now on with {@code contract} (what is wrong
+     * with it, empty when nothing is): a frame that breaks it fails the socket's next wait.
+     * The system tests set {@link ApiContract#checkServerFrame}; tests against stand-in
+     * servers leave it unset.
+     */
+    public static void checkFramesAgainst(Function<JsonNode, List<String>> contract) {
+        frameContract = contract;
     }
 
     public static ChatSocket connect(String url, String token, Auth auth) {
@@ -94,7 +108,9 @@ public final class ChatSocket implements AutoCloseable {
     }
 
     private void receive(String text) {
-        received.add(JSON.readTree(text));
+        JsonNode frame = JSON.readTree(text);
+        contractBroken.addAll(frameContract.apply(frame));
+        received.add(frame);
         wake();
     }
 
@@ -108,13 +124,21 @@ public final class ChatSocket implements AutoCloseable {
     private boolean waitFor(java.util.function.BooleanSupplier condition, long deadline) throws InterruptedException {
         synchronized (received) {
             while (!condition.getAsBoolean()) {
+                failIfContractBroken();
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     return false;
                 }
                 received.wait(left);
             }
+            failIfContractBroken();
             return true;
+        }
+    }
+
+    private void failIfContractBroken() {
+        if (!contractBroken.isEmpty()) {
+            throw new AssertionError("frames from the server break asyncapi.yaml: " + contractBroken);
         }
     }
 
