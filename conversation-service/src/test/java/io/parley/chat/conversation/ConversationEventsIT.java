@@ -16,6 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import io.parley.chat.contracts.events.ConversationEvent;
 import io.parley.chat.contracts.events.Topics;
+import io.parley.chat.testkit.ApiContract;
 import io.parley.chat.testkit.TestInfrastructure;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,6 +36,8 @@ class ConversationEventsIT extends RunningService {
             String id = create(token(alice, tenant), group("events", bob, carol));
 
             ConsumerRecord<String, String> record = awaitRecord(consumer, id, Duration.ofSeconds(30));
+            assertThat(ApiContract.get().checkEvent("ConversationEvent", json.readTree(record.value())))
+                    .as("the record against asyncapi.yaml").isEmpty();
             ConversationEvent event = json.readValue(record.value(), ConversationEvent.class);
             assertThat(event.type()).isEqualTo(ConversationEvent.Type.ConversationCreated);
             assertThat(event.conversationId()).isEqualTo(id);

@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.parley.chat.testkit.ApiContract;
 import io.parley.chat.testkit.TestInfrastructure;
 import io.parley.chat.testkit.TestTokens;
 import reactor.core.publisher.Flux;
@@ -102,6 +103,7 @@ class MessageServiceIT extends RunningService {
                 }
             }
             assertThat(event).as("MessageCreated on chat.messages.v1").isNotNull();
+            assertThat(ApiContract.get().checkEvent("MessageEvent", event)).as("the record against asyncapi.yaml").isEmpty();
             assertThat(event.get("type").asString()).isEqualTo("MessageCreated");
             assertThat(event.get("tenantId").asString()).isEqualTo(TENANT);
             assertThat(event.get("messageId").asString()).isEqualTo(sent.get("messageId").asString());

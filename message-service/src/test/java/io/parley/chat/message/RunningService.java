@@ -25,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.parley.chat.testkit.ApiContract;
 import io.parley.chat.testkit.TestInfrastructure;
 import io.parley.chat.testkit.TestTokens;
 import reactor.core.publisher.Flux;
@@ -148,7 +149,10 @@ abstract class RunningService {
             while (!done.test(events) && System.nanoTime() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(200))) {
                     if (conversationId.equals(record.key())) {
-                        events.add(json.readTree(record.value()));
+                        JsonNode event = json.readTree(record.value());
+                        assertThat(ApiContract.get().checkEvent("MessageEvent", event))
+                                .as("chat.messages.v1 against asyncapi.yaml").isEmpty();
+                        events.add(event);
                     }
                 }
             }

@@ -22,8 +22,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * What the running code answers, checked against the published contracts: a REST response
  * against the schema that {@code api/openapi.yaml} documents for its operation and status,
- * and a WebSocket frame from the server against the payload that {@code api/asyncapi.yaml}
- * documents for its {@code type}. Schemas are JSON Schema 2020-12 (OpenAPI 3.1, AsyncAPI 3),
+ * a WebSocket frame from the server against the payload that {@code api/asyncapi.yaml}
+ * documents for its {@code type}, and a Kafka record's value against its event's payload. Schemas are JSON Schema 2020-12 (OpenAPI 3.1, AsyncAPI 3),
  * validated by networknt's json-schema-validator, with {@code $ref}s resolved in the document
  * they are in. Each check returns what is wrong, empty when the answer keeps the contract.
  *
@@ -126,6 +126,14 @@ public final class ApiContract {
             all.addAll(wrong);
         }
         return all;
+    }
+
+    /** What is wrong with a Kafka record's value: it must match the payload of asyncapi's message {@code message} ({@code MessageEvent}, ...). */
+    public List<String> checkEvent(String message, JsonNode value) {
+        if (asyncApi.path("components").path("messages").path(message).isMissingNode()) {
+            return List.of("event '" + message + "' not in asyncapi.yaml");
+        }
+        return violations("event '" + message + "'", ASYNCAPI, "/components/messages/" + escape(message) + "/payload", value);
     }
 
     private List<String> violations(String what, String document, String pointer, JsonNode body) {
