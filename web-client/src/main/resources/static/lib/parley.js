@@ -1,4 +1,5 @@
-// Parley chat client library: an ES module with no dependencies and no build step.
+// Parley chat client library: an ES module with no dependencies and no build step. The same file
+// is the npm package @parley/client (web-client/package.json, types in parley.d.ts beside it).
 //
 //   import { ParleyClient } from "/lib/parley.js";
 //   const client = new ParleyClient();            // same origin as the page
@@ -7,6 +8,10 @@
 //   client.connect();
 //   await client.open(conversationId);            // history + live, resumed across reconnects
 //   client.send(conversationId, "hello");         // optimistic, queued while offline, retried until acked
+//
+//
+// Outside a browser (Node), pass what the page would have: baseUrl, and WebSocket (Node 18 and
+// 20 have none: `ws`'s), fetch, storage or getToken where the defaults do not fit.
 //
 // Wire formats: docs/protocol.md in the repository (WebSocket frames and REST under /api/v1), served as OpenAPI and AsyncAPI at /docs.
 
@@ -48,6 +53,21 @@
 
 /** @typedef {"connecting"|"online"|"offline"} ConnectionState */
 
+/**
+ * What the client takes from its environment; each defaults to the browser's.
+ * @typedef {Object} ParleyClientOptions
+ * @property {string} [baseUrl]       the gateway's origin; default the page's
+ * @property {Storage|{getItem(key: string): string|null, setItem(key: string, value: string): void, removeItem(key: string): void}|null} [storage]
+ *     where the session and the outbox are kept; default localStorage, none (memory only) where there is none
+ * @property {string} [namespace]     prefix of the storage keys; default "parley"
+ * @property {any} [WebSocket]        the WebSocket constructor; default the global one (`ws`'s on Node 18 and 20)
+ * @property {typeof fetch} [fetch]   default the global fetch
+ * @property {() => (string|null|undefined|Promise<string|null|undefined>)} [getToken]
+ *     the current access token, asked for before every REST call, handshake and token refresh of
+ *     the socket; when given, the client neither logs in nor refreshes itself, and learns who it is
+ *     from GET /api/v1/auth/me (identify())
+ */
+
 /** Frames that only answer a request; any other frame carrying an id is data as well. */
 const REPLIES = new Set(["ack", "subscribed", "unsubscribed", "pong", "auth.ok"]);
 const NON_RETRYABLE = new Set(["unauthorized", "forbidden", "not-found", "invalid", "too-large"]);
@@ -62,6 +82,16 @@ const CONNECT_TIMEOUT_MS = 10000;
 const OFFLINE_RECHECK_MS = 5000;
 const PAGE_SIZE = 50;
 const PROBLEM_TYPES = "https://parley.dev/problems/";
+/** WebSocket readyState values, the same in every implementation (an injected constructor may not carry them). */
+const CONNECTING = 0;
+const OPEN = 1;
+/** Node before 19 has EventTarget and Event but no CustomEvent. */
+const DetailEvent = globalThis.CustomEvent ?? class extends Event {
+    constructor(type, init) {
+        super(type);
+        this.detail = init?.detail ?? null;
+    }
+};
 
 /**
  * An error code as the server spells it now: a slug with hyphens (`not-found`), on REST and the
@@ -91,6 +121,46 @@ function historyPage(page) {
     const items = page?.items ?? page?.messages ?? [];
     const more = page && "nextCursor" in page ? page.nextCursor != null : page?.hasMore === true;
     return { items, more, cursor: page?.nextCursor ?? null };
+}
+
+/** The page's localStorage, or null where there is none (Node) or it may not be used (a sandboxed frame). */
+function defaultStorage() {
+    try {
+        return globalThis.localStorage ?? null;
+    } catch (e) {
+        return null;
+    }
+}
+
+/** A new clientMsgId: a random UUID (Node 18 has no global crypto: a fallback of the same shape). */
+function newClientMsgId() {
+    if (typeof globalThis.crypto?.randomUUID === "function") {
+        return globalThis.crypto.randomUUID();
+    }
+    const hex = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-4" + hex.slice(13, 16) + "-"
+        + "89ab"[Math.floor(Math.random() * 4)] + hex.slice(17, 20) + "-" + hex.slice(20);
+}
+
+/** A timer that alone does not keep a Node process running (token refreshes); nothing changes in a browser. */
+function background(timer) {
+    timer?.unref?.();
+    return timer;
+}
+
+/**
+ * When a JWT expires (epoch millis), read from its payload without verifying it: only to know
+ * when to hand the socket a new one. Undefined for a token that is not a JWT.
+ * @param {string} token
+ */
+function tokenExpiry(token) {
+    try {
+        const payload = token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/");
+        const exp = JSON.parse(atob(payload.padEnd(payload.length + (4 - payload.length % 4) % 4, "="))).exp;
+        return typeof exp === "number" ? exp * 1000 : undefined;
+    } catch (e) {
+        return undefined;
+    }
 }
 
 /** An error from a REST call, carrying the problem detail's text, its `code` and whether a retry may succeed. */
@@ -233,14 +303,27 @@ export class ConversationStore {
  * `conversation` {conversationId, event}, `conversations` {items}, `problem` {message}.
  */
 export class ParleyClient extends EventTarget {
+    /** the WebSocket constructor, when one was passed */
+    #WebSocket;
+    /** @type {typeof fetch} */
+    #fetchImpl;
+    /** @type {ParleyClientOptions["getToken"]|null} */
+    #getToken;
+
     /**
-     * @param {{baseUrl?: string, storage?: Storage, namespace?: string}} [options]
+     * @param {ParleyClientOptions} [options]
      */
     constructor(options = {}) {
         super();
         this.baseUrl = (options.baseUrl ?? globalThis.location?.origin ?? "").replace(/\/$/, "");
-        this.storage = options.storage ?? globalThis.localStorage;
+        this.storage = options.storage === undefined ? defaultStorage() : options.storage;
         this.namespace = options.namespace ?? "parley";
+        // the globals are looked up when used, not now: a page (or a test) may set them later
+        this.#WebSocket = options.WebSocket;
+        this.#fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        this.#getToken = typeof options.getToken === "function" ? options.getToken : null;
+        /** the caller as GET /api/v1/auth/me told it, when the token comes from getToken (no session) */
+        this.me = null;
         /** @type {Session|null} */
         this.session = this.#load("session");
         /** @type {ConnectionState} */
@@ -267,6 +350,9 @@ export class ParleyClient extends EventTarget {
         this.lastTyping = new Map();
         this.flushing = false;
         this.timers = {};
+        if (this.#getToken) {
+            this.session = null; // the token source owns the login; a stored session is not used
+        }
         this.#loadOutbox();
         if (this.session) {
             this.#setSession(this.session); // schedules the refresh of a session restored from storage
@@ -289,7 +375,32 @@ export class ParleyClient extends EventTarget {
 
     /** @returns {Session["user"]|null} */
     get user() {
-        return this.session?.user ?? null;
+        return this.session?.user ?? this.me;
+    }
+
+    /** Whether there is a token to use: a session, or a token source. */
+    get signedIn() {
+        return this.session != null || this.#getToken != null;
+    }
+
+    /**
+     * Asks the server who the token belongs to (GET /api/v1/auth/me). With `getToken` the client
+     * does so before its first connection; call it first to send before that.
+     * @returns {Promise<Session["user"]>}
+     */
+    async identify() {
+        const me = await this.#fetch("GET", "/api/v1/auth/me");
+        const user = { id: me.id, tenantId: me.tenantId, username: me.username, displayName: me.displayName };
+        if (this.session) {
+            return user;
+        }
+        const changed = this.me?.id !== user.id;
+        this.me = user;
+        if (changed) {
+            this.#loadOutbox();
+            this.#emit("session", { user });
+        }
+        return user;
     }
 
     /**
@@ -316,6 +427,7 @@ export class ParleyClient extends EventTarget {
         this.outbox = [];
         this.#saveOutbox();
         this.#setSession(null);
+        this.me = null;
         this.stores.clear();
         this.subscribed.clear();
         if (refreshToken) {
@@ -323,8 +435,15 @@ export class ParleyClient extends EventTarget {
         }
     }
 
-    /** Rotates the refresh token and replaces the access token, on the live socket too. */
+    /**
+     * Rotates the refresh token and replaces the access token, on the live socket too. With
+     * `getToken`, hands the live socket the token it returns now (call it when that token changes;
+     * the client itself does so at 80 % of a JWT's life).
+     */
     async refresh() {
+        if (this.#getToken) {
+            return this.#reauthenticate();
+        }
         if (!this.session) {
             throw new ParleyError(401, "Not signed in.");
         }
@@ -333,7 +452,7 @@ export class ParleyClient extends EventTarget {
                 { refreshToken: this.session.refreshToken }, false)
                 .then(answer => {
                     this.#adoptSession(answer);
-                    if (this.socket?.readyState === WebSocket.OPEN) {
+                    if (this.socket?.readyState === OPEN) {
                         this.#request({ type: "auth.refresh", token: this.session?.accessToken })
                             .catch(() => undefined); // a refused token closes the socket with 4001: reconnect handles it
                     }
@@ -369,8 +488,8 @@ export class ParleyClient extends EventTarget {
         if (session) {
             // Refresh at 80 % of the access token's life, so neither REST nor the socket sees it expire.
             const left = session.accessExpiresAt - Date.now();
-            this.timers.refresh = setTimeout(() => this.refresh().catch(() => this.#scheduleRefreshRetry()),
-                Math.max(1000, left * 0.8));
+            this.timers.refresh = background(setTimeout(() => this.refresh().catch(() => this.#scheduleRefreshRetry()),
+                Math.max(1000, left * 0.8)));
         }
         this.#emit("session", { user: session?.user ?? null });
     }
@@ -378,13 +497,39 @@ export class ParleyClient extends EventTarget {
     #scheduleRefreshRetry() {
         if (this.session) {
             clearTimeout(this.timers.refresh);
-            this.timers.refresh = setTimeout(() => this.refresh().catch(() => this.#scheduleRefreshRetry()),
-                5000 + Math.random() * 5000);
+            this.timers.refresh = background(setTimeout(() => this.refresh().catch(() => this.#scheduleRefreshRetry()),
+                5000 + Math.random() * 5000));
         }
     }
 
-    /** Refreshes first when the access token is (nearly) expired, e.g. after a reload or a sleep. */
+    /** With a token source, the token it gives for the socket, and the next time it should be asked. */
+    async #reauthenticate() {
+        const token = await this.#freshToken();
+        if (token && this.socket?.readyState === OPEN) {
+            await this.#request({ type: "auth.refresh", token })
+                .catch(() => undefined); // a refused token closes the socket with 4001: reconnect handles it
+            this.#scheduleReauthentication(token);
+        }
+    }
+
+    /** At 80 % of the JWT's remaining life (when it is one), the socket gets the token source's current token. */
+    #scheduleReauthentication(token) {
+        clearTimeout(this.timers.refresh);
+        const expiresAt = tokenExpiry(token);
+        if (this.#getToken && expiresAt !== undefined) {
+            this.timers.refresh = background(setTimeout(() => this.#reauthenticate().catch(() => undefined),
+                Math.max(1000, (expiresAt - Date.now()) * 0.8)));
+        }
+    }
+
+    /**
+     * The access token to use now: the token source's, or the session's, refreshed first when it is
+     * (nearly) expired, e.g. after a reload or a sleep.
+     */
     async #freshToken() {
+        if (this.#getToken) {
+            return (await this.#getToken()) ?? undefined;
+        }
         if (this.session && this.session.accessExpiresAt - Date.now() < 15000) {
             await this.refresh();
         }
@@ -408,7 +553,8 @@ export class ParleyClient extends EventTarget {
         }
         let response;
         try {
-            response = await fetch(this.baseUrl + path, {
+            const fetchImpl = this.#fetchImpl;
+            response = await fetchImpl(this.baseUrl + path, {
                 method, headers, body: body === undefined ? undefined : JSON.stringify(body),
             });
         } catch (e) {
@@ -421,9 +567,12 @@ export class ParleyClient extends EventTarget {
         } catch (e) {
             json = null;
         }
-        if (response.status === 401 && authenticated && !retried && this.session) {
-            // The access token was refused before its time (keys rotated, clock skew): refresh once and retry.
-            await this.refresh();
+        if (response.status === 401 && authenticated && !retried && (this.session || this.#getToken)) {
+            // The access token was refused before its time (keys rotated, clock skew): refresh once and
+            // retry; a token source is simply asked again.
+            if (!this.#getToken) {
+                await this.refresh();
+            }
             return this.#fetch(method, path, body, authenticated, true);
         }
         if (!response.ok) {
@@ -500,7 +649,7 @@ export class ParleyClient extends EventTarget {
             this.#emit("messages", { conversationId });
         }
         this.subscribed.add(conversationId);
-        if (this.socket?.readyState === WebSocket.OPEN) {
+        if (this.socket?.readyState === OPEN) {
             await this.#subscribe(conversationId);
         }
         return store;
@@ -509,7 +658,7 @@ export class ParleyClient extends EventTarget {
     /** Stops live updates for a conversation (its store stays). */
     close(conversationId) {
         this.subscribed.delete(conversationId);
-        if (this.socket?.readyState === WebSocket.OPEN) {
+        if (this.socket?.readyState === OPEN) {
             this.#request({ type: "unsubscribe", conversationId }).catch(() => undefined);
         }
     }
@@ -556,7 +705,7 @@ export class ParleyClient extends EventTarget {
             if (e?.code === "not-found" || e?.code === "forbidden") {
                 this.subscribed.delete(conversationId);
             }
-            this.#emit("problem", { message: e?.message ?? String(e), conversationId });
+            this.#emit("problem", { message: e?.message ?? String(e), code: e?.code, conversationId });
         }
     }
 
@@ -573,7 +722,7 @@ export class ParleyClient extends EventTarget {
         if (!this.user) {
             throw new ParleyError(401, "Not signed in.");
         }
-        const clientMsgId = globalThis.crypto.randomUUID();
+        const clientMsgId = newClientMsgId();
         /** @type {OutboxEntry} */
         const entry = {
             conversationId, clientMsgId, body, senderId: this.user.id, queuedAt: new Date().toISOString(),
@@ -627,7 +776,7 @@ export class ParleyClient extends EventTarget {
         }
         this.flushing = true;
         try {
-            while (this.socket?.readyState === WebSocket.OPEN) {
+            while (this.socket?.readyState === OPEN) {
                 const entry = this.outbox.find(o => o.status === "pending");
                 if (!entry) {
                     break;
@@ -648,7 +797,7 @@ export class ParleyClient extends EventTarget {
                         this.#emitConnection();
                     } else {
                         // Retryable, timed out, or the socket went: the same clientMsgId goes again later.
-                        if (this.socket?.readyState === WebSocket.OPEN) {
+                        if (this.socket?.readyState === OPEN) {
                             await new Promise(r => setTimeout(r, this.#backoff(1)));
                         }
                     }
@@ -749,37 +898,49 @@ export class ParleyClient extends EventTarget {
         clearTimeout(this.timers.connect);
         clearInterval(this.timers.poll);
         clearInterval(this.timers.ping);
+        if (this.#getToken) {
+            clearTimeout(this.timers.refresh);
+        }
         const socket = this.socket;
         this.socket = null;
         socket?.close(1000, "bye");
+        this.#failRequests("disconnected");
         this.#setState("offline");
     }
 
     async #open() {
-        if (!this.wanted || !this.session) {
+        if (!this.wanted || !this.signedIn) {
             return;
         }
         this.#setState("connecting");
         let token;
         try {
             token = await this.#freshToken();
+            if (token && this.#getToken && !this.user) {
+                await this.identify(); // whose messages are our own, before any is sent
+            }
         } catch (e) {
             this.#scheduleReconnect();
             return;
         }
-        if (!token || !this.wanted || this.socket) {
+        if (!token) {
+            this.#setState("offline"); // signed out meanwhile, or the token source has none
+            return;
+        }
+        if (!this.wanted || this.socket) {
             return;
         }
         const url = this.baseUrl.replace(/^http/, "ws") + "/ws";
         this.#trace("connecting");
-        const socket = new WebSocket(url, ["chat.v1", "bearer." + token]);
+        const WebSocketImpl = this.#WebSocket ?? globalThis.WebSocket;
+        const socket = new WebSocketImpl(url, ["chat.v1", "bearer." + token]);
         this.socket = socket;
-        socket.onopen = () => this.#opened(socket);
+        socket.onopen = () => this.#opened(socket, token);
         socket.onmessage = event => this.#received(event.data);
         socket.onclose = event => this.#closed(socket, event.code);
         clearTimeout(this.timers.connect);
         this.timers.connect = setTimeout(() => {
-            if (socket === this.socket && socket.readyState === WebSocket.CONNECTING) {
+            if (socket === this.socket && socket.readyState === CONNECTING) {
                 this.#trace("connect timed out");
                 socket.close();
                 this.#closed(socket, 1006);
@@ -787,7 +948,7 @@ export class ParleyClient extends EventTarget {
         }, CONNECT_TIMEOUT_MS);
     }
 
-    #opened(socket) {
+    #opened(socket, token) {
         if (socket !== this.socket) {
             return;
         }
@@ -795,6 +956,7 @@ export class ParleyClient extends EventTarget {
         this.#trace("connected");
         this.attempt = 0;
         this.#setState("online");
+        this.#scheduleReauthentication(token);
         clearInterval(this.timers.ping);
         this.timers.ping = setInterval(() => this.#notify({ type: "ping" }), PING_INTERVAL_MS);
         for (const conversationId of this.subscribed) {
@@ -817,11 +979,7 @@ export class ParleyClient extends EventTarget {
         this.#trace("closed " + code);
         clearTimeout(this.timers.connect);
         clearInterval(this.timers.ping);
-        for (const [id, pending] of this.requests) {
-            clearTimeout(pending.timer);
-            pending.reject({ code: "disconnected", message: "connection lost" });
-            this.requests.delete(id);
-        }
+        this.#failRequests("connection lost");
         this.#setState("offline");
         if (code === 4001 && this.session) {
             // The token expired or was refused: a new one before the next attempt.
@@ -829,6 +987,15 @@ export class ParleyClient extends EventTarget {
             return;
         }
         this.#scheduleReconnect();
+    }
+
+    /** Every request still waiting for its reply fails: its socket is gone. */
+    #failRequests(message) {
+        for (const [id, pending] of this.requests) {
+            clearTimeout(pending.timer);
+            pending.reject({ code: "disconnected", message });
+            this.requests.delete(id);
+        }
     }
 
     #dropSocket(reason) {
@@ -889,7 +1056,7 @@ export class ParleyClient extends EventTarget {
     #request(frame, timeoutMs = ACK_TIMEOUT_MS) {
         return new Promise((resolve, reject) => {
             const socket = this.socket;
-            if (!socket || socket.readyState !== WebSocket.OPEN) {
+            if (!socket || socket.readyState !== OPEN) {
                 reject({ code: "disconnected", message: "not connected" });
                 return;
             }
@@ -906,7 +1073,7 @@ export class ParleyClient extends EventTarget {
     /** A frame with no reply on success; an `error` reply marks its type as unsupported when the server says so. */
     #notify(frame) {
         // The edge counts refused frames against a socket's tolerance: say an unsupported thing only once.
-        if (this.socket?.readyState !== WebSocket.OPEN || this.unsupported.has(frame.type)) {
+        if (this.socket?.readyState !== OPEN || this.unsupported.has(frame.type)) {
             return;
         }
         const id = String(this.nextId++);
@@ -997,7 +1164,7 @@ export class ParleyClient extends EventTarget {
     // ---- persistence
 
     #emit(type, detail) {
-        this.dispatchEvent(new CustomEvent(type, { detail }));
+        this.dispatchEvent(new DetailEvent(type, { detail }));
     }
 
     #load(key) {

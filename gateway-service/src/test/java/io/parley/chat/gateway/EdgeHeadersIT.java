@@ -62,6 +62,37 @@ class EdgeHeadersIT extends GatewayIntegrationSupport {
     }
 
     @Test
+    void clientLibraryMayBeLoadedFromAnAllowedOriginOnly() {
+        // a module script from another origin is fetched with CORS: without the header the browser refuses it
+        client.get().uri("/lib/parley.js").header(HttpHeaders.ORIGIN, ALLOWED_ORIGIN).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED_ORIGIN)
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                .expectBody(String.class).value(body -> assertThat(body).contains("export class ParleyClient"));
+        client.get().uri("/lib/parley.d.ts").header(HttpHeaders.ORIGIN, ALLOWED_ORIGIN).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED_ORIGIN);
+        client.options().uri("/lib/parley.js")
+                .header(HttpHeaders.ORIGIN, ALLOWED_ORIGIN)
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED_ORIGIN);
+        client.get().uri("/lib/parley.js").header(HttpHeaders.ORIGIN, "https://evil.example").exchange()
+                .expectStatus().isForbidden()
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+        client.options().uri("/lib/parley.js")
+                .header(HttpHeaders.ORIGIN, ALLOWED_ORIGIN)
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
+                .exchange()
+                .expectStatus().isForbidden();
+        // the app's own pages are not opened to other origins
+        client.get().uri("/app/main.js").header(HttpHeaders.ORIGIN, ALLOWED_ORIGIN).exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+    }
+
+    @Test
     void proxiedAnswerCarriesHardeningHeadersButNoHstsOverPlainHttp() {
         client.get().uri("/api/v1/conversations").header(HttpHeaders.AUTHORIZATION, bearer("ann")).exchange()
                 .expectStatus().isOk()

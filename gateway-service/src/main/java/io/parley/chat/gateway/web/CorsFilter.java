@@ -16,12 +16,16 @@ import io.parley.chat.gateway.config.GatewayProperties;
  * edge checks WebSocket origins against). It runs before Spring Security: a preflight
  * carries no token and must be answered, not refused with 401. No credentials (cookies)
  * are allowed: the API takes bearer tokens only. {@code /ws} is left to the edge, which
- * checks the origin of every handshake itself.
+ * checks the origin of every handshake itself. The client library under {@code /lib} may be
+ * read (GET) from the same origins, so that a page there can load it as a module script,
+ * which a browser fetches with CORS; the web app's own pages stay same-origin only.
  */
 @Component
 class CorsFilter extends CorsWebFilter implements Ordered {
 
     private static final List<String> PATHS = List.of("/api/**", "/.well-known/**", "/docs/**");
+    /** the JS client (parley.js, the npm package @parley/client, and its declarations) */
+    private static final String LIBRARY = "/lib/**";
 
     CorsFilter(GatewayProperties properties) {
         super(source(properties.allowedOrigins()));
@@ -33,9 +37,10 @@ class CorsFilter extends CorsWebFilter implements Ordered {
         return Ordered.HIGHEST_PRECEDENCE + 20;
     }
 
-    private static UrlBasedCorsConfigurationSource source(List<String> origins) {
+    private static UrlBasedCorsConfigurationSource source(List<String> configured) {
+        List<String> origins = configured.stream().map(String::strip).filter(o -> !o.isEmpty()).toList();
         CorsConfiguration config = new CorsConfiguration();
-        config.setAllowedOrigins(origins.stream().map(String::strip).filter(o -> !o.isEmpty()).toList());
+        config.setAllowedOrigins(origins);
         config.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE"));
         config.setAllowedHeaders(List.of("Authorization", "Content-Type", RequestIdFilter.REQUEST_ID,
                 RequestIdFilter.TRACEPARENT, "tracestate"));
@@ -45,6 +50,12 @@ class CorsFilter extends CorsWebFilter implements Ordered {
         config.setMaxAge(Duration.ofHours(1));
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         PATHS.forEach(path -> source.registerCorsConfiguration(path, config));
+        CorsConfiguration library = new CorsConfiguration();
+        library.setAllowedOrigins(origins);
+        library.setAllowedMethods(List.of("GET", "HEAD"));
+        library.setAllowCredentials(false);
+        library.setMaxAge(Duration.ofHours(1));
+        source.registerCorsConfiguration(LIBRARY, library);
         return source;
     }
 }
