@@ -81,6 +81,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> handleUnexpected(Exception ex, ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted() || callerWentAway(ex)) {
+            // the caller closed the connection or stopped reading (its timeout, a socket it gave up on): there is
+            // nobody to answer, and writing a problem on a started response fails the exchange a second time
+            log.debug("The caller of {} {} went away before the answer was complete ({})", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), ex.getClass().getSimpleName());
+            return Mono.empty();
+        }
         log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
                 "The server failed to handle the request. It is safe to retry.");
@@ -123,6 +130,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         problem.setType(ChatProblem.typeUri(slug));
         problem.setTitle(status.getReasonPhrase());
         return ProblemFields.complete(problem);
+    }
+
+    /** A failure that only says the connection to the caller is gone: a closed channel, a cancelled answer. */
+    static boolean callerWentAway(Throwable ex) {
+        return hasCause(ex, reactor.netty.channel.AbortedException.class)
+                || hasCause(ex, java.nio.channels.ClosedChannelException.class)
+                || hasCause(ex, java.util.concurrent.CancellationException.class);
     }
 
     private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
