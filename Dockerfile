@@ -40,8 +40,13 @@ USER 10001:10001
 # Heap sized from the container's memory limit, not the node's: 75% leaves room for
 # metaspace, thread stacks and Netty's direct buffers. Exit on OOM so that the orchestrator
 # restarts a clean JVM instead of keeping a half-broken one.
+# Logs are JSON lines in Elastic Common Schema (Spring Boot's structured logging) wherever the
+# image runs, for the cluster's log collector; ./run, which starts the jars, keeps the
+# human-readable lines. No banner either: it is not a JSON line.
 ENV SERVICE=${MODULE} \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75.0 -XX:InitialRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError" \
+    LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
+    SPRING_MAIN_BANNER_MODE=off
 # Documentation only: each service reads PORT (8080-8085, see README).
 EXPOSE 8080 8081 8082 8083 8084 8085
 ENTRYPOINT ["java", "-jar", "application.jar"]
