@@ -49,6 +49,35 @@ class DocsTest {
                 .contains("README.md", "docs/architecture.md", "docs/protocol.md", "docs/decisions/README.md");
     }
 
+    /**
+     * A comma inside an unquoted value of a YAML flow mapping ({@code { description: a, b }})
+     * ends the value there and makes the rest a key without a value: the description is cut
+     * and the schema gains a keyword no validator knows. Quote such values.
+     */
+    @Test
+    void noSchemaOfTheApiFilesHasAValueCutByAComma() {
+        for (String file : List.of(OPENAPI, ASYNCAPI)) {
+            List<String> cut = new ArrayList<>();
+            keysWithoutValues(Repo.yamlDocuments(Repo.read(file)).get(0), "", cut);
+            assertThat(cut).as("%s: keys with spaces and no value (a value cut at a comma)", file).isEmpty();
+        }
+    }
+
+    private static void keysWithoutValues(Object node, String path, List<String> found) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if (value == null && String.valueOf(key).contains(" ")) {
+                    found.add(path + "/" + key);
+                }
+                keysWithoutValues(value, path + "/" + key, found);
+            });
+        } else if (node instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                keysWithoutValues(list.get(i), path + "/" + i, found);
+            }
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theProtocolPageNamesEveryRestOperationOfTheOpenApiFile() {

@@ -54,6 +54,14 @@ class FaultSuiteIT {
     private static final Set<String> REPLICATED = replicated(System.getProperty("parley.faults.replicated",
             "message-service,realtime-edge,gateway-service"));
 
+    /**
+     * The launcher's options (C2 on the relay path, C1 elsewhere), or, with
+     * {@code -Dparley.faults.jvm-options="..."}, the options given, for every service alike.
+     */
+    private static final List<String> JVM_OPTIONS = System.getProperty("parley.faults.jvm-options", "").isBlank()
+            ? LocalCluster.Options.DEFAULT_JVM_OPTIONS
+            : List.of(System.getProperty("parley.faults.jvm-options").strip().split("\\s+"));
+
     private static LocalCluster cluster;
     private static Api api;
     private static Traffic traffic;
@@ -68,7 +76,7 @@ class FaultSuiteIT {
     static void startClusterWithTwoReplicas() throws IOException {
         Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
         cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("system-tests/target/fault-cluster"),
-                false, false, Map.of(), LocalCluster.Options.DEFAULT_JVM_OPTIONS, Duration.ofSeconds(480),
+                false, false, Map.of(), JVM_OPTIONS, Duration.ofSeconds(480),
                 System.out, Integer.getInteger("parley.faults.replicas", 2), REPLICATED));
         api = new Api(cluster.gatewayUrl());
     }
