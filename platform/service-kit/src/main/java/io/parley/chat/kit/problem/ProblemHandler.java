@@ -132,11 +132,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ProblemFields.complete(problem);
     }
 
-    /** A failure that only says the connection to the caller is gone: a closed channel, a cancelled answer. */
+    /**
+     * A failure that only says the connection to the caller is gone: an aborted or closed channel. A cancellation is
+     * not one of them: before the answer has started it is the service's own (a future it gave up on), so a 500.
+     */
     static boolean callerWentAway(Throwable ex) {
         return hasCause(ex, reactor.netty.channel.AbortedException.class)
-                || hasCause(ex, java.nio.channels.ClosedChannelException.class)
-                || hasCause(ex, java.util.concurrent.CancellationException.class);
+                || hasCause(ex, java.nio.channels.ClosedChannelException.class);
     }
 
     private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

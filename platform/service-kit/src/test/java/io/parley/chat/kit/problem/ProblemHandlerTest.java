@@ -36,9 +36,24 @@ class ProblemHandlerTest {
     void aCallerThatWentAwayGetsNothingWritten() {
         assertThat(handler.handleUnexpected(new AbortedException("Connection has been closed BEFORE send operation"),
                 exchange()).blockOptional()).isEmpty();
-        assertThat(handler.handleUnexpected(new CancellationException(), exchange()).blockOptional()).isEmpty();
         assertThat(handler.handleUnexpected(new RuntimeException(new java.nio.channels.ClosedChannelException()),
                 exchange()).blockOptional()).isEmpty();
+    }
+
+    @Test
+    void aCancellationBeforeTheAnswerStartedIsTheServicesOwnFailure() {
+        ResponseEntity<Object> answer = handler.handleUnexpected(new CancellationException(), exchange()).block();
+
+        assertThat(answer).isNotNull();
+        assertThat(answer.getStatusCode().value()).isEqualTo(500);
+    }
+
+    @Test
+    void aCancellationOnAStartedAnswerIsTheCallerGoingAway() {
+        MockServerWebExchange exchange = exchange();
+        exchange.getResponse().setComplete().block();
+
+        assertThat(handler.handleUnexpected(new CancellationException(), exchange).blockOptional()).isEmpty();
     }
 
     @Test
