@@ -49,7 +49,9 @@ public class MembershipClient {
      */
     public Mono<String> roleOf(ChatPrincipal caller, String conversationId) {
         Key key = new Key(caller.tenantId(), conversationId, caller.userId());
-        return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()))
+        // suppressCancel: the future is shared by every caller of this key; one that gives up (its own timeout)
+        // must not cancel it under the others, who would all fail with a CancellationException
+        return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()), true)
                 .onErrorMap(CompletionException.class, Throwable::getCause)
                 .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)));
     }

@@ -1,0 +1,93 @@
+package io.parley.chat.kit.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.parley.chat.kit.security.ChatPrincipal;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * Callers of one (tenant, conversation, user) share one check in flight. One of them giving
+ * up (its own caller's timeout, a closed socket) must not fail the others: under load the
+ * edge cancels calls that took too long, and before this was kept apart every request waiting
+ * on the same check failed with a cancellation.
+ */
+class MembershipClientTest {
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger checks = new AtomicInteger();
+    private HttpServer server;
+    private MembershipClient membership;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        // a slow conversation-service: answers a membership check only once released
+        server.createContext("/internal/v1/conversations/", exchange -> {
+            checks.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"conversationId\":\"c1\",\"userId\":\"bob\",\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        membership = new MembershipClient(WebClient.builder(), new MembershipProperties(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofMinutes(10)));
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.stop(0);
+    }
+
+    @Test
+    void aCallerThatGivesUpLeavesTheSharedCheckToTheOthers() throws Exception {
+        ChatPrincipal bob = new ChatPrincipal("bob", "t1", "bob", List.of(), "token-of-bob");
+        Disposable impatient = membership.roleOf(bob, "c1").subscribe();
+        Mono<String> patient = membership.roleOf(bob, "c1").cache();
+        patient.subscribe(role -> { }, error -> { });
+        awaitChecks(1);
+
+        impatient.dispose();
+        release.countDown();
+
+        assertThat(patient.block(Duration.ofSeconds(5))).isEqualTo("admin");
+        assertThat(membership.roleOf(bob, "c1").block(Duration.ofSeconds(5))).as("the answer stays cached").isEqualTo("admin");
+        assertThat(checks.get()).as("one check served every caller").isEqualTo(1);
+    }
+
+    private void awaitChecks(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (checks.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(checks.get()).isEqualTo(count);
+    }
+}
