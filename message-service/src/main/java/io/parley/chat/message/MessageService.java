@@ -44,9 +44,14 @@ public class MessageService {
 
     private static final Logger log = LoggerFactory.getLogger(MessageService.class);
     private static final int MAX_SEQ_ATTEMPTS = 5;
-    /** How long a repeat waits for the attempt that holds the claim: 40 x 50 ms. */
-    private static final int CLAIM_WAIT_ROUNDS = 40;
-    private static final Duration CLAIM_WAIT_STEP = Duration.ofMillis(50);
+    /**
+     * How long a repeat waits before each look for the message of the attempt that holds the
+     * claim: 2 s in all, in six looks. The waits grow because a repeat usually comes while the
+     * store is slow (the client heard nothing in time), and fixed 50 ms looks made each repeat
+     * forty more reads on that slow store.
+     */
+    private static final List<Duration> CLAIM_WAITS = List.of(Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(600), Duration.ofMillis(650));
     /** An attempt that held a claim this long without inserting died; its claim may be taken over. */
     private static final Duration CLAIM_TAKEOVER_AFTER = Duration.ofSeconds(10);
     /** Sends to one conversation stored together at most: one insert of this many documents stays small. */
@@ -286,7 +291,8 @@ public class MessageService {
         // repeatWhenEmpty with a maximum fails when the maximum is reached; a companion that
         // completes after the last round ends it empty, so that the stale claim is taken over
         return findRepeat(cmd)
-                .repeatWhenEmpty(rounds -> rounds.take(CLAIM_WAIT_ROUNDS).delayElements(CLAIM_WAIT_STEP))
+                .repeatWhenEmpty(rounds -> rounds.take(CLAIM_WAITS.size())
+                        .concatMap(round -> Mono.delay(CLAIM_WAITS.get(round.intValue()))))
                 .switchIfEmpty(Mono.defer(() -> store.takeOverClaim(key, Instant.now().minus(CLAIM_TAKEOVER_AFTER),
                                 UUID.randomUUID().toString(), Instant.now())
                         .flatMap(messageId -> insertSend(cmd, messageId))

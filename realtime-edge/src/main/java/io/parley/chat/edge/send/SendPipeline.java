@@ -27,6 +27,12 @@ import reactor.core.publisher.MonoSink;
  * without bound. When the socket ends, what had not been sent yet is dropped (it was never
  * acked, so its client sends it again with the same clientMsgId); what was sent is answered
  * to a socket that is gone.
+ *
+ * <p>A send whose {@code clientMsgId} (to the same conversation) is already waiting or in
+ * flight on this socket is a client's retry of it (it heard nothing yet): it does not go to
+ * message-service a second time, but is answered with the first one's outcome under its own
+ * frame id. Under overload, when answers take longer than a client waits, these retries
+ * would otherwise multiply the very load that made the answers late.
  */
 public final class SendPipeline {
 
@@ -52,6 +58,8 @@ public final class SendPipeline {
     private final Replies replies;
     /** conversation -> sends waiting behind its batch in flight; a key is present exactly while a batch is in flight. */
     private final Map<String, ArrayDeque<Pending>> lanes = new HashMap<>();
+    /** (conversation, clientMsgId) of every send waiting or in flight -> the retries of it that wait for its answer. */
+    private final Map<String, List<Pending>> retries = new HashMap<>();
     private int inFlight;
     private MonoSink<Void> reader;
     private boolean closed;
@@ -76,6 +84,12 @@ public final class SendPipeline {
             if (closed) {
                 return Mono.empty();
             }
+            List<Pending> retriesOfIt = retries.get(key(send));
+            if (retriesOfIt != null) {
+                retriesOfIt.add(send); // answered with the send it repeats, which holds the room in flight
+                return Mono.empty();
+            }
+            retries.put(key(send), new ArrayList<>(0));
             inFlight++;
             ArrayDeque<Pending> waiting = lanes.get(send.conversationId());
             dispatch = waiting == null;
@@ -102,6 +116,7 @@ public final class SendPipeline {
         synchronized (this) {
             closed = true;
             lanes.values().forEach(lane -> inFlight -= lane.size());
+            lanes.values().forEach(lane -> lane.forEach(dropped -> retries.remove(key(dropped))));
             lanes.values().forEach(ArrayDeque::clear);
             waiting = reader;
             reader = null;
@@ -140,8 +155,16 @@ public final class SendPipeline {
     }
 
     private void answered(String conversationId, List<Pending> batch, List<SendOutcome> outcomes) {
+        List<List<Pending>> retriesOfBatch = new ArrayList<>(batch.size());
+        synchronized (this) {
+            batch.forEach(send -> retriesOfBatch.add(retries.remove(key(send))));
+        }
         for (int i = 0; i < batch.size(); i++) {
-            replies.answer(batch.get(i), i < outcomes.size() ? outcomes.get(i) : unavailable(1).get(0));
+            SendOutcome outcome = i < outcomes.size() ? outcomes.get(i) : unavailable(1).get(0);
+            replies.answer(batch.get(i), outcome);
+            if (retriesOfBatch.get(i) != null) {
+                retriesOfBatch.get(i).forEach(retry -> replies.answer(retry, outcome));
+            }
         }
         List<Pending> next = null;
         MonoSink<Void> waiting = null;
@@ -167,6 +190,10 @@ public final class SendPipeline {
         if (next != null) {
             dispatch(conversationId, next);
         }
+    }
+
+    private static String key(Pending send) {
+        return send.conversationId() + '\n' + send.send().clientMsgId();
     }
 
     private static List<SendOutcome> unavailable(int count) {

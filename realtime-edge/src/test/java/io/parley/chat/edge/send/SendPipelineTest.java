@@ -105,6 +105,53 @@ class SendPipelineTest {
         assertThat(pipeline.inFlight()).isZero();
     }
 
+    @Test
+    void aRetryOfASendStillInFlightIsAnsweredWithItsOutcomeAndNeverSentTwice() {
+        SendPipeline pipeline = pipeline(64, 100);
+        pipeline.submit(send("1", "c1", "m1")).block();
+        pipeline.submit(send("2", "c1", "m2")).block();
+        pipeline.submit(send("1-again", "c1", "m1")).block(); // the client heard nothing and sends m1 again
+        pipeline.submit(send("2-again", "c1", "m2")).block(); // m2 still waits behind m1's batch
+        pipeline.submit(send("1-other", "c2", "m1")).block(); // the same id to another conversation is another send
+
+        assertThat(pipeline.inFlight()).as("retries take no room").isEqualTo(3);
+        answer(0);
+        answer(1);
+        answer(2);
+
+        assertThat(batches).hasSize(3);
+        assertThat(batches).extracting(Batch::conversationId).containsExactly("c1", "c2", "c1");
+        assertThat(batches.get(2).sends()).extracting(Outgoing::clientMsgId).containsExactly("m2");
+        assertThat(answered).containsExactly("1:c1#1", "1-again:c1#1", "1-other:c2#1", "2:c1#2", "2-again:c1#2");
+        assertThat(pipeline.inFlight()).isZero();
+    }
+
+    @Test
+    void aRetryAfterTheAnswerGoesToMessageServiceAgainAndARefusalAnswersTheRetriesToo() {
+        SendPipeline pipeline = pipeline(64, 100);
+        pipeline.submit(send("1", "c1", "m1")).block();
+        pipeline.submit(send("1-again", "c1", "m1")).block();
+        batches.get(0).answer().tryEmitError(new IllegalStateException("timed out"));
+
+        assertThat(answered).containsExactly("1:unavailable", "1-again:unavailable");
+        pipeline.submit(send("1-later", "c1", "m1")).block();
+        answer(1);
+        assertThat(batches).hasSize(2);
+        assertThat(answered).containsExactly("1:unavailable", "1-again:unavailable", "1-later:c1#1");
+    }
+
+    @Test
+    void aRetryOfASendDroppedWhenTheSocketEndedIsNotLeftWaiting() {
+        SendPipeline pipeline = pipeline(64, 100);
+        pipeline.submit(send("1", "c1", "m1")).block();
+        pipeline.submit(send("2", "c1", "m2")).block();
+        pipeline.close();
+        answer(0);
+
+        assertThat(answered).containsExactly("1:c1#1");
+        assertThat(pipeline.inFlight()).isZero();
+    }
+
     private SendPipeline pipeline(int maxInFlight, int maxBatch) {
         return new SendPipeline(maxInFlight, maxBatch, (conversationId, sends) -> {
             Sinks.One<List<SendOutcome>> answer = Sinks.one();
@@ -129,6 +176,10 @@ class SendPipelineTest {
     }
 
     private static SendPipeline.Pending send(String id, String conversationId) {
-        return new SendPipeline.Pending(id, conversationId, new Outgoing(id, "body " + id), System.nanoTime());
+        return send(id, conversationId, id);
+    }
+
+    private static SendPipeline.Pending send(String id, String conversationId, String clientMsgId) {
+        return new SendPipeline.Pending(id, conversationId, new Outgoing(clientMsgId, "body " + id), System.nanoTime());
     }
 }
