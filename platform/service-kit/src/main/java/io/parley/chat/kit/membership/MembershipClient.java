@@ -49,9 +49,9 @@ public class MembershipClient {
      */
     public Mono<String> roleOf(ChatPrincipal caller, String conversationId) {
         Key key = new Key(caller.tenantId(), conversationId, caller.userId());
-        // suppressCancel: the future is shared by every caller of this key; one that gives up (its own timeout)
-        // must not cancel it under the others, who would all fail with a CancellationException
-        return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()), true)
+        // the cached future is shared by every caller of this key: each caller waits on a copy of it, so one that
+        // gives up (its own timeout) cancels only its copy, not the check the others wait for
+        return Mono.fromFuture(() -> members.get(key, (k, executor) -> fetch(caller, conversationId).toFuture()).copy())
                 .onErrorMap(CompletionException.class, Throwable::getCause)
                 .switchIfEmpty(Mono.error(() -> new ConversationNotFound(conversationId)));
     }

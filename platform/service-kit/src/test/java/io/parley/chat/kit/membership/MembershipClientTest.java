@@ -34,6 +34,8 @@ class MembershipClientTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger checks = new AtomicInteger();
+    private volatile int status = 200;
+    private final List<Throwable> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
     private HttpServer server;
     private MembershipClient membership;
 
@@ -51,18 +53,20 @@ class MembershipClientTest {
             }
             byte[] body = "{\"conversationId\":\"c1\",\"userId\":\"bob\",\"role\":\"admin\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(status, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
         });
         server.start();
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
         membership = new MembershipClient(WebClient.builder(), new MembershipProperties(
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Duration.ofMinutes(10)));
     }
 
     @AfterEach
     void stop() {
+        reactor.core.publisher.Hooks.resetOnErrorDropped();
         release.countDown();
         server.stop(0);
     }
@@ -81,6 +85,23 @@ class MembershipClientTest {
         assertThat(patient.block(Duration.ofSeconds(5))).isEqualTo("admin");
         assertThat(membership.roleOf(bob, "c1").block(Duration.ofSeconds(5))).as("the answer stays cached").isEqualTo("admin");
         assertThat(checks.get()).as("one check served every caller").isEqualTo(1);
+    }
+
+    @Test
+    void aCheckThatFailsAfterACallerGaveUpFailsTheOthersAndNothingIsDropped() throws Exception {
+        status = 500;
+        ChatPrincipal bob = new ChatPrincipal("bob", "t1", "bob", List.of(), "token-of-bob");
+        Disposable impatient = membership.roleOf(bob, "c1").subscribe();
+        Mono<String> patient = membership.roleOf(bob, "c1").cache();
+        patient.subscribe(role -> { }, error -> { });
+        awaitChecks(1);
+
+        impatient.dispose();
+        release.countDown();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> patient.block(Duration.ofSeconds(5)))
+                .isInstanceOf(MembershipProblems.MembershipUnavailable.class);
+        assertThat(dropped).as("errors nobody was left to receive, which Reactor logs at ERROR").isEmpty();
     }
 
     private void awaitChecks(int count) throws InterruptedException {
