@@ -475,14 +475,61 @@ public final class LocalCluster implements AutoCloseable {
         kafka = restarted;
     }
 
+    /** The redis-server processes this JVM started that listen on {@code port}. */
+    static List<ProcessHandle> redisServersOn(int port) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
+                .filter(p -> namesRedisPort(arguments(p), port))
+                .toList();
+    }
+
+    /**
+     * A process's arguments. The JDK answers none for redis-server, which rewrites its command
+     * line into a title ("redis-server 127.0.0.1:6379"); then {@code /proc/<pid>/cmdline} is
+     * read directly, title included.
+     */
+    private static String[] arguments(ProcessHandle process) {
+        String[] known = process.info().arguments().orElse(new String[0]);
+        if (known.length > 0) {
+            return known;
+        }
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+            return cmdline.split("\0");
+        } catch (IOException | RuntimeException unreadable) {
+            return new String[0];
+        }
+    }
+
+    /**
+     * Whether redis-server's arguments give it our port: on the command line or in its title,
+     * or (as embedded-redis starts it with settings) in the config file it names.
+     */
+    private static boolean namesRedisPort(String[] arguments, int redisPort) {
+        String port = String.valueOf(redisPort);
+        for (String argument : arguments) {
+            for (String word : argument.strip().split("\\s+")) {
+                if (word.equals(port) || word.endsWith(":" + port)) {
+                    return true; // "--port 6379", or the "127.0.0.1:6379" of the title redis-server gives itself
+                }
+            }
+            Path file = Path.of(argument);
+            try {
+                if (Files.isRegularFile(file) && Files.size(file) < 65_536
+                        && Files.readAllLines(file).stream().anyMatch(line -> line.strip().equals("port " + port))) {
+                    return true;
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // not a config file of ours
+            }
+        }
+        return false;
+    }
+
     /** kill -9 of the embedded redis-server; {@link #restartRedis} starts a new one, empty, on its port. */
     public void killRedis() {
         requireEmbedded(redis, "REDIS_HOST");
-        List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().map(c -> c.contains("redis-server")).orElse(false))
-                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(String.valueOf(redisPort)))
-                        .orElse(true))
-                .toList();
+        List<ProcessHandle> servers = redisServersOn(redisPort);
         if (servers.isEmpty()) {
             throw new IllegalStateException("no redis-server process found for port " + redisPort);
         }
