@@ -50,6 +50,18 @@ class ApiContractTest {
     }
 
     @Test
+    void aPathOrMethodTheApiDoesNotHaveIsRefusedWithAProblem() {
+        String notFound = "{\"type\":\"https://parley.dev/problems/not-found\",\"title\":\"Not Found\","
+                + "\"status\":404,\"code\":\"not-found\",\"retryable\":false}";
+        assertThat(contract.checkResponse("PATCH", "/api/v1/conversations/c-1/messages/", 404,
+                "application/problem+json", json(notFound))).as("what the fuzzer sends: the answer is right").isEmpty();
+        assertThat(contract.checkResponse("PATCH", "/api/v1/conversations/c-1/messages/", 404, "text/html",
+                json("{\"error\":\"nope\"}"))).as("a 404 that is not a Problem").isNotEmpty();
+        assertThat(contract.checkResponse("DELETE", "/api/v1/nothing-here", 200, "application/json", json("{}")))
+                .as("an unknown operation that answers as if it existed").isNotEmpty();
+    }
+
+    @Test
     void serverFramesAreCheckedByTheirType() {
         assertThat(contract.checkServerFrame(json("{\"type\":\"pong\",\"id\":\"p1\"}"))).isEmpty();
         assertThat(contract.checkServerFrame(json("{\"type\":\"error\",\"id\":\"s1\",\"code\":\"not-found\","

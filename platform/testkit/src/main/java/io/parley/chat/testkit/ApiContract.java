@@ -81,6 +81,12 @@ public final class ApiContract {
                 .findFirst().orElse(null);
         String what = method + " " + path + " " + status;
         if (operation == null) {
+            // nothing is there, and the server says so: a 404 or 405 for a path or method the API does not have is
+            // the documented answer, a Problem like every other refusal
+            if ((status == 404 || status == 405) && body != null && body.isObject()) {
+                return violations(what + " (no such operation, as a Problem)", OPENAPI, "/components/schemas/Problem",
+                        body);
+            }
             return List.of(what + ": no such operation in openapi.yaml");
         }
         String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
