@@ -32,6 +32,8 @@ import reactor.core.publisher.Mono;
  */
 class MembershipClientTest {
 
+    private static final ChatPrincipal BOB = new ChatPrincipal("bob", "t1", "bob", List.of(), "token-of-bob");
+
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger checks = new AtomicInteger();
     private volatile int status = 200;
@@ -73,35 +75,33 @@ class MembershipClientTest {
 
     @Test
     void aCallerThatGivesUpLeavesTheSharedCheckToTheOthers() throws Exception {
-        ChatPrincipal bob = new ChatPrincipal("bob", "t1", "bob", List.of(), "token-of-bob");
-        Disposable impatient = membership.roleOf(bob, "c1").subscribe();
-        Mono<String> patient = membership.roleOf(bob, "c1").cache();
-        patient.subscribe(role -> { }, error -> { });
-        awaitChecks(1);
-
-        impatient.dispose();
-        release.countDown();
+        Mono<String> patient = oneCallerGivesUpWhileAnotherWaits();
 
         assertThat(patient.block(Duration.ofSeconds(5))).isEqualTo("admin");
-        assertThat(membership.roleOf(bob, "c1").block(Duration.ofSeconds(5))).as("the answer stays cached").isEqualTo("admin");
+        assertThat(membership.roleOf(BOB, "c1").block(Duration.ofSeconds(5))).as("the answer stays cached").isEqualTo("admin");
         assertThat(checks.get()).as("one check served every caller").isEqualTo(1);
     }
 
     @Test
     void aCheckThatFailsAfterACallerGaveUpFailsTheOthersAndNothingIsDropped() throws Exception {
         status = 500;
-        ChatPrincipal bob = new ChatPrincipal("bob", "t1", "bob", List.of(), "token-of-bob");
-        Disposable impatient = membership.roleOf(bob, "c1").subscribe();
-        Mono<String> patient = membership.roleOf(bob, "c1").cache();
+        Mono<String> patient = oneCallerGivesUpWhileAnotherWaits();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> patient.block(Duration.ofSeconds(5)))
+                .isInstanceOf(MembershipProblems.MembershipUnavailable.class);
+        assertThat(dropped).as("errors nobody was left to receive, which Reactor logs at ERROR").isEmpty();
+    }
+
+    /** Two callers wait on one check; the first gives up before conversation-service answers; then it answers. */
+    private Mono<String> oneCallerGivesUpWhileAnotherWaits() throws InterruptedException {
+        Disposable impatient = membership.roleOf(BOB, "c1").subscribe();
+        Mono<String> patient = membership.roleOf(BOB, "c1").cache();
         patient.subscribe(role -> { }, error -> { });
         awaitChecks(1);
 
         impatient.dispose();
         release.countDown();
-
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> patient.block(Duration.ofSeconds(5)))
-                .isInstanceOf(MembershipProblems.MembershipUnavailable.class);
-        assertThat(dropped).as("errors nobody was left to receive, which Reactor logs at ERROR").isEmpty();
+        return patient;
     }
 
     private void awaitChecks(int count) throws InterruptedException {
