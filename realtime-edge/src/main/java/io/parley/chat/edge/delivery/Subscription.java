@@ -1,9 +1,12 @@
 package io.parley.chat.edge.delivery;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * One socket's subscription to one conversation, and the resume seam.
@@ -20,6 +23,13 @@ import reactor.core.publisher.Flux;
  * then reads history again from where it got to, which covers what was let go (it was
  * handed over before that read), and holds back anew meanwhile.
  *
+ * <p>Nothing is written past a hole. History can lack an entry whose seq was taken by a
+ * batch that is still being stored (another replica's, or one whose insert is half done)
+ * while later ones are there; and a feed that started at the newest stored seq hands over
+ * nothing at or below it. So an entry or delivery that is not the next seq is held back,
+ * and history is read again after the last one written, every {@link #HOLE_RETRY}, until
+ * the hole is filled (by the insert, or by message-service's tombstone for a lost seq).
+ *
  * <p>A subscription is attached to its feed only once the user's membership was confirmed,
  * and never after it was released ({@link FeedRegistry#attach}).
  */
@@ -27,6 +37,8 @@ public final class Subscription {
 
     /** Live deliveries held back during a replay before they are let go and history is read again. */
     static final int MAX_HELD_BACK = 4096;
+    /** How long a hole is given before history is read (again) for it. */
+    static final Duration HOLE_RETRY = Duration.ofMillis(100);
 
     private final String conversationId;
     private final Sink sink;
@@ -34,6 +46,9 @@ public final class Subscription {
     private List<Delivery> heldBack = new ArrayList<>();
     private boolean overflowed;
     private boolean released;
+    /** Whether an entry was passed over because one before it was missing, in a replay or a hole fill. */
+    private boolean skipped;
+    private Disposable holeFill;
     /**
      * Whether this subscription is counted among its feed's references; read and written
      * only by {@link FeedRegistry} while it holds the conversation's entry.
@@ -73,6 +88,10 @@ public final class Subscription {
                 overflowed = true;
             }
             heldBack.add(delivery);
+        } else if (delivery.seq() > lastSeq + 1) {
+            heldBack = new ArrayList<>();
+            heldBack.add(delivery);
+            fillHole();
         } else {
             write(delivery);
         }
@@ -89,7 +108,7 @@ public final class Subscription {
 
     /** A replayed history entry; live deliveries stay held back until {@link #goLive}. */
     public synchronized void replay(Delivery delivery) {
-        write(delivery);
+        writeUnlessAfterHole(delivery);
     }
 
     /**
@@ -107,7 +126,7 @@ public final class Subscription {
         beforeLive.run();
         List<Delivery> held = heldBack;
         heldBack = null;
-        held.forEach(this::write);
+        writeInOrder(held);
         return true;
     }
 
@@ -130,11 +149,74 @@ public final class Subscription {
             return false;
         }
         released = true;
+        if (holeFill != null) {
+            holeFill.dispose();
+            holeFill = null;
+        }
         return true;
     }
 
     Flux<Delivery> readAfter(long seq) {
         return sink.readAfter(conversationId, seq);
+    }
+
+    /**
+     * Writes {@code held} in seq order up to the first hole; from there on it stays held back
+     * and history is read for the hole. A replay or fill that passed over entries reads again too.
+     */
+    private void writeInOrder(List<Delivery> held) {
+        for (int i = 0; i < held.size(); i++) {
+            Delivery next = held.get(i);
+            if (next.seq() > lastSeq + 1) {
+                heldBack = new ArrayList<>(held.subList(i, held.size()));
+                fillHole();
+                return;
+            }
+            write(next);
+        }
+        if (skipped) {
+            heldBack = new ArrayList<>();
+            fillHole();
+        }
+    }
+
+    private void writeUnlessAfterHole(Delivery delivery) {
+        if (delivery.seq() > lastSeq + 1) {
+            skipped = true;
+        } else {
+            write(delivery);
+        }
+    }
+
+    /** Reads history after the last seq written, once {@link #HOLE_RETRY} has passed; held deliveries wait meanwhile. */
+    private void fillHole() {
+        if (released || holeFill != null) {
+            return;
+        }
+        long from = lastSeq;
+        skipped = false;
+        holeFill = Mono.delay(HOLE_RETRY)
+                .thenMany(Flux.defer(() -> sink.readAfter(conversationId, from)))
+                .subscribe(this::filling, failure -> holeFilled(true), () -> holeFilled(false));
+    }
+
+    private synchronized void filling(Delivery delivery) {
+        if (!released) {
+            writeUnlessAfterHole(delivery);
+        }
+    }
+
+    private synchronized void holeFilled(boolean failed) {
+        holeFill = null;
+        if (released) {
+            return;
+        }
+        List<Delivery> held = heldBack;
+        heldBack = null;
+        if (failed) {
+            skipped = true; // nothing learnt: read again
+        }
+        writeInOrder(held == null ? List.of() : held);
     }
 
     private void write(Delivery delivery) {

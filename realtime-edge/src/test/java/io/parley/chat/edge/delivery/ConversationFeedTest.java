@@ -94,6 +94,45 @@ class ConversationFeedTest {
         assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L, 6L);
     }
 
+    @Test
+    void aReplayThatFindsAHoleInHistoryWaitsForItInsteadOfSkippingIt() {
+        // seq 3 was taken by a batch still being stored when the resume read history: 4 is there, 3 is not
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        feed.initialize(Mono.just(4L)).block();
+        Recorder socket = new Recorder();
+        Subscription subscription = new Subscription("c1", 1, socket);
+        feed.attach(subscription);
+        List.of(2L, 4L).forEach(seq -> subscription.replay(delivery(seq)));
+        subscription.goLive(subscription.lastSeq(), () -> { });
+        feed.offer(delivery(5));
+        assertThat(socket.seqs()).as("nothing past the hole").containsExactly(2L);
+
+        LongStream.rangeClosed(1, 5).forEach(seq -> history.put(seq, delivery(seq))); // the batch is stored
+        feed.offer(delivery(6));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 5);
+        assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L, 6L);
+    }
+
+    @Test
+    void aFeedThatStartedAboveTheReplayDoesNotMakeAGap() {
+        // the feed started at the newest stored seq (5) while 4 was still being stored, and the replay ended at 3
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        feed.initialize(Mono.just(5L)).block();
+        Recorder socket = new Recorder();
+        Subscription subscription = new Subscription("c1", 2, socket);
+        feed.attach(subscription);
+        subscription.replay(delivery(3));
+        subscription.goLive(subscription.lastSeq(), () -> { });
+        feed.offer(delivery(6));
+        feed.offer(delivery(7));
+        assertThat(socket.seqs()).containsExactly(3L);
+
+        LongStream.rangeClosed(1, 7).forEach(seq -> history.put(seq, delivery(seq)));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 5);
+        feed.offer(delivery(8));
+        assertThat(socket.seqs()).containsExactly(3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
     private Recorder attach(ConversationFeed feed, long afterSeq) {
         Recorder socket = new Recorder();
         Subscription subscription = new Subscription("c1", afterSeq, socket);
