@@ -27,8 +27,11 @@ import reactor.core.publisher.Mono;
  * batch that is still being stored (another replica's, or one whose insert is half done)
  * while later ones are there; and a feed that started at the newest stored seq hands over
  * nothing at or below it. So an entry or delivery that is not the next seq is held back,
- * and history is read again after the last one written, every {@link #HOLE_RETRY}, until
- * the hole is filled (by the insert, or by message-service's tombstone for a lost seq).
+ * and history is read again after the last one written, first after {@link #HOLE_RETRY},
+ * until the hole is filled (by the insert, or by message-service's tombstone for a lost
+ * seq). A hole that lasts is read for less and less often, the wait doubling up to
+ * {@link #MAX_HOLE_RETRY}, so a thousand sockets behind one hole do not read history ten
+ * thousand times a second; the wait is short again once the hole is filled.
  *
  * <p>A subscription is attached to its feed only once the user's membership was confirmed,
  * and never after it was released ({@link FeedRegistry#attach}).
@@ -39,6 +42,8 @@ public final class Subscription {
     static final int MAX_HELD_BACK = 4096;
     /** How long a hole is given before history is read (again) for it. */
     static final Duration HOLE_RETRY = Duration.ofMillis(100);
+    /** The longest wait between two reads for a hole that lasts. */
+    static final Duration MAX_HOLE_RETRY = Duration.ofSeconds(2);
 
     private final String conversationId;
     private final Sink sink;
@@ -49,6 +54,9 @@ public final class Subscription {
     /** Whether an entry was passed over because one before it was missing, in a replay or a hole fill. */
     private boolean skipped;
     private Disposable holeFill;
+    /** The wait before the next read for a hole, and the seq that read starts after. */
+    private Duration holeWait = HOLE_RETRY;
+    private long holeFrom = -1;
     /**
      * Whether this subscription is counted among its feed's references; read and written
      * only by {@link FeedRegistry} while it holds the conversation's entry.
@@ -188,14 +196,24 @@ public final class Subscription {
         }
     }
 
-    /** Reads history after the last seq written, once {@link #HOLE_RETRY} has passed; held deliveries wait meanwhile. */
+    /**
+     * Reads history after the last seq written once the hole's wait has passed; held
+     * deliveries wait meanwhile. The wait doubles while the read starts at the same seq.
+     */
     private void fillHole() {
         if (released || holeFill != null) {
             return;
         }
         long from = lastSeq;
+        if (from == holeFrom) {
+            Duration doubled = holeWait.multipliedBy(2);
+            holeWait = doubled.compareTo(MAX_HOLE_RETRY) > 0 ? MAX_HOLE_RETRY : doubled;
+        } else {
+            holeWait = HOLE_RETRY;
+            holeFrom = from;
+        }
         skipped = false;
-        holeFill = Mono.delay(HOLE_RETRY)
+        holeFill = Mono.delay(holeWait)
                 .thenMany(Flux.defer(() -> sink.readAfter(conversationId, from)))
                 .subscribe(this::filling, failure -> holeFilled(true), () -> holeFilled(false));
     }

@@ -98,12 +98,7 @@ class ConversationFeedTest {
     void aReplayThatFindsAHoleInHistoryWaitsForItInsteadOfSkippingIt() {
         // seq 3 was taken by a batch still being stored when the resume read history: 4 is there, 3 is not
         ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
-        feed.initialize(Mono.just(4L)).block();
-        Recorder socket = new Recorder();
-        Subscription subscription = new Subscription("c1", 1, socket);
-        feed.attach(subscription);
-        List.of(2L, 4L).forEach(seq -> subscription.replay(delivery(seq)));
-        subscription.goLive(subscription.lastSeq(), () -> { });
+        Recorder socket = replayed(feed, 4, 1, 2, 4);
         feed.offer(delivery(5));
         assertThat(socket.seqs()).as("nothing past the hole").containsExactly(2L);
 
@@ -117,12 +112,7 @@ class ConversationFeedTest {
     void aFeedThatStartedAboveTheReplayDoesNotMakeAGap() {
         // the feed started at the newest stored seq (5) while 4 was still being stored, and the replay ended at 3
         ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
-        feed.initialize(Mono.just(5L)).block();
-        Recorder socket = new Recorder();
-        Subscription subscription = new Subscription("c1", 2, socket);
-        feed.attach(subscription);
-        subscription.replay(delivery(3));
-        subscription.goLive(subscription.lastSeq(), () -> { });
+        Recorder socket = replayed(feed, 5, 2, 3);
         feed.offer(delivery(6));
         feed.offer(delivery(7));
         assertThat(socket.seqs()).containsExactly(3L);
@@ -131,6 +121,39 @@ class ConversationFeedTest {
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 5);
         feed.offer(delivery(8));
         assertThat(socket.seqs()).containsExactly(3L, 4L, 5L, 6L, 7L, 8L);
+    }
+
+    @Test
+    void readsHistoryLessOftenForAHoleThatLastsAndSoonAgainOnceItIsFilled() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        history.put(3L, delivery(3)); // 2 is not stored yet
+        long start = System.nanoTime();
+        Recorder socket = replayed(feed, 4, 1, 3); // the feed starts at 4, stored while the replay read
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> historyReads.get() >= 4);
+        Duration tookForFourReads = Duration.ofNanos(System.nanoTime() - start);
+        // waits of 100, 200, 400 and 800 ms; a read every 100 ms would have taken 400 ms
+        assertThat(tookForFourReads).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThat(socket.seqs()).isEmpty();
+
+        history.put(2L, delivery(2));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> socket.seqs().size() == 2);
+        // the next hole is read for after 100 ms again, not after the 3.2 s the last one had reached
+        history.put(4L, delivery(4));
+        history.put(5L, delivery(5));
+        feed.offer(delivery(5));
+        Awaitility.await().atMost(Duration.ofMillis(1500)).until(() -> socket.seqs().size() == 4);
+        assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L);
+    }
+
+    /** A socket subscribed after {@code afterSeq} that replayed {@code replayed} from history and went live. */
+    private Recorder replayed(ConversationFeed feed, long head, long afterSeq, long... replayed) {
+        feed.initialize(Mono.just(head)).block();
+        Recorder socket = new Recorder();
+        Subscription subscription = new Subscription("c1", afterSeq, socket);
+        feed.attach(subscription);
+        LongStream.of(replayed).forEach(seq -> subscription.replay(delivery(seq)));
+        subscription.goLive(subscription.lastSeq(), () -> { });
+        return socket;
     }
 
     private Recorder attach(ConversationFeed feed, long afterSeq) {

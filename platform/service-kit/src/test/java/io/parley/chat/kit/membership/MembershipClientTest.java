@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class MembershipClientTest {
     }
 
     /** Two callers wait on one check; the first gives up before conversation-service answers; then it answers. */
-    private Mono<String> oneCallerGivesUpWhileAnotherWaits() throws InterruptedException {
+    private Mono<String> oneCallerGivesUpWhileAnotherWaits() {
         Disposable impatient = membership.roleOf(BOB, "c1").subscribe();
         Mono<String> patient = membership.roleOf(BOB, "c1").cache();
         patient.subscribe(role -> { }, error -> { });
@@ -104,11 +105,8 @@ class MembershipClientTest {
         return patient;
     }
 
-    private void awaitChecks(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (checks.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitChecks(int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> checks.get() >= count);
         assertThat(checks.get()).isEqualTo(count);
     }
 }
