@@ -28,7 +28,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * {@code fragment:<text>} sends text as the first frame of a message that is not finished, and
  * {@code last-fragment:<text>} finishes it with a continuation frame. It records the close
  * status each socket ends with. Once {@link #drain}ed it answers every handshake 503, as a
- * stopping edge does.
+ * stopping edge does; once {@link #hangUp hung up} it closes the connection without an answer.
  */
 final class EdgeServer {
 
@@ -47,6 +47,7 @@ final class EdgeServer {
     private volatile int port;
     private volatile DisposableServer server;
     private volatile boolean draining;
+    private volatile boolean hangingUp;
 
     private EdgeServer() {
     }
@@ -74,6 +75,10 @@ final class EdgeServer {
         handshakes.add(new Handshake(authorization, offered));
         if (draining) {
             return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
+        }
+        if (hangingUp) {
+            response.withConnection(connection -> connection.channel().close());
+            return Mono.never();
         }
         boolean hasToken = (authorization != null && authorization.startsWith("Bearer "))
                 || offered.stream().anyMatch(p -> p.startsWith("bearer."));
@@ -137,6 +142,14 @@ final class EdgeServer {
     /** Answers every handshake 503 from now on, as an edge that is shutting down does. */
     void drain() {
         draining = true;
+    }
+
+    /**
+     * Closes every handshake's connection from now on without answering it, as an edge does
+     * whose server is closing while the handshake is on its way.
+     */
+    void hangUp() {
+        hangingUp = true;
     }
 
     void forget() {

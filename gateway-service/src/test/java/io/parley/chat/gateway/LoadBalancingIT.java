@@ -112,6 +112,24 @@ class LoadBalancingIT {
         assertThat(draining.handshakes()).as("the draining edge was asked, and refused").isNotEmpty();
     }
 
+    @Test
+    void aHandshakeWhoseConnectionAStoppingEdgeClosesUnansweredIsTakenByTheOther() {
+        EdgeServer stopping = EdgeServer.start();
+        EdgeServer live = EdgeServer.start();
+        GatewayReplica gateway = GatewayReplica.start(UpstreamServer.start("others"),
+                "--spring.cloud.discovery.client.simple.instances.realtime-edge[0].uri=" + stopping.url(),
+                "--spring.cloud.discovery.client.simple.instances.realtime-edge[1].uri=" + live.url());
+        String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
+        stopping.hangUp();
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(echo(gateway, bearer, "hello-" + i)).as("handshake %d", i).isEqualTo("hello-" + i);
+        }
+
+        assertThat(live.handshakes()).as("every socket on the edge that answers").hasSize(6);
+        assertThat(stopping.handshakes()).as("the stopping edge was asked, and hung up").isNotEmpty();
+    }
+
     /** What the edge echoes of {@code text} on a new socket through the gateway. */
     private static String echo(GatewayReplica gateway, String bearer, String text) {
         return HttpClient.create()

@@ -45,6 +45,7 @@ import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Proxies WebSocket routes ({@code ws://} and {@code wss://} URIs) edge-first: it opens
@@ -64,8 +65,9 @@ import reactor.core.publisher.Sinks;
  * {@link GatewayDrain}, which hands the clients over when the gateway stops; while it
  * does, a handshake is a 503 problem.
  *
- * <p>An edge instance that refuses the connection (down) or the handshake with a 503 (it is
- * draining, or cannot check tokens) never took the socket: the handshake is tried on the next
+ * <p>An edge instance that refuses the connection (down), closes it before answering the
+ * handshake (its server is closing) or answers the handshake with a 503 (it is draining, or
+ * cannot check tokens) never took the socket: the handshake is tried on the next
  * instance the load balancer gives, up to {@value #EDGE_ATTEMPTS} in all, before the client
  * gets the 503. So a rolling edge costs the clients it hands over one reconnect each, never a
  * chain of failed ones that lands on the draining edge again. With one instance (a Kubernetes
@@ -165,14 +167,17 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
                         .flatMap(next -> connect(exchange, next, headers, offered, released, connection, attempts - 1)));
     }
 
-    /** The connection refused, or the handshake answered 503: that instance never took the socket. */
+    /**
+     * The connection refused, closed before the handshake was answered (an edge whose server is
+     * closing), or the handshake answered 503: that instance never took the socket.
+     */
     private static boolean instanceRefused(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException) {
+            if (t instanceof ConnectException || t instanceof PrematureCloseException) {
                 return true;
             }
             if (t instanceof WebSocketClientHandshakeException handshake) {
-                return handshake.response() != null && handshake.response().status().code() == 503;
+                return handshake.response() == null || handshake.response().status().code() == 503;
             }
         }
         return false;
