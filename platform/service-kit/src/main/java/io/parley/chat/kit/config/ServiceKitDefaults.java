@@ -15,6 +15,13 @@ import org.springframework.core.env.MapPropertySource;
  * not Kafka or Redis: message-service keeps accepting messages while Kafka is down (the
  * sweeper publishes them later), and presence degrades to {@code unknown} without Redis.
  * Taking every replica out of rotation for those would turn a partial outage into a full one.
+ *
+ * <p>Tracing (docs/operations.md, "Tracing"): Kafka's template and listeners are observed, so a
+ * record carries the sender's {@code traceparent} and its consumer continues that trace; Reactor
+ * restores the trace into the logging context (MDC) on whichever thread a pipeline runs, so every
+ * line a request logs carries its {@code traceId} and {@code spanId}. Nothing is exported unless
+ * {@code management.opentelemetry.tracing.export.otlp.endpoint} is set; one trace in ten is
+ * sampled, as Boot does, unless {@code management.tracing.sampling.probability} says otherwise.
  */
 public class ServiceKitDefaults implements EnvironmentPostProcessor {
 
@@ -32,6 +39,9 @@ public class ServiceKitDefaults implements EnvironmentPostProcessor {
                 Map.entry("server.shutdown", "graceful"),
                 // topic creation at startup must not hold a service back for 30 s when Kafka is still starting
                 Map.entry("spring.kafka.admin.operation-timeout", "5s"),
+                Map.entry("spring.kafka.template.observation-enabled", "true"),
+                Map.entry("spring.kafka.listener.observation-enabled", "true"),
+                Map.entry("spring.reactor.context-propagation", "auto"),
                 Map.entry("spring.threads.virtual.enabled", "false"));
         environment.getPropertySources().addLast(new MapPropertySource("serviceKitDefaults", defaults));
     }

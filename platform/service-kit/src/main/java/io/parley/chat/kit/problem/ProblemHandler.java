@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The one exception handler of a service: every error is a problem detail with a
- * stable {@code type} and its {@code code} and {@code retryable} ({@link ProblemFields}),
+ * stable {@code type}, its {@code code} and {@code retryable} and the request's {@code traceId}
+ * ({@link ProblemFields}),
  * bad input is a 4xx that says which field is wrong, and nothing
  * a client sent (bodies, tokens) is echoed into logs.
  */
@@ -43,40 +44,41 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
                 "Invalid fields: " + String.join(", ", errors.keySet()) + ".");
         problem.setProperty("errors", errors);
-        return Mono.just(ResponseEntity.badRequest().body(problem));
+        return Mono.just(ResponseEntity.badRequest().body(ProblemFields.traced(problem, exchange)));
     }
 
     @Override
     protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
             HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
         if (hasCause(ex, DataBufferLimitException.class)) {
-            return tooLarge();
+            return tooLarge(exchange);
         }
         String field = jsonField(ex);
         if (field != null) {
             ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "Invalid fields: " + field + ".");
             problem.setProperty("errors", Map.of(field, "has the wrong type or shape"));
-            return Mono.just(ResponseEntity.badRequest().body(problem));
+            return Mono.just(ResponseEntity.badRequest().body(ProblemFields.traced(problem, exchange)));
         }
         String detail = hasCause(ex, DecodingException.class)
                 ? "The request body is not valid JSON of the expected shape."
                 : ex.getReason() == null ? "The request is malformed." : ex.getReason();
-        return Mono.just(ResponseEntity.badRequest().body(problem(HttpStatus.BAD_REQUEST, "invalid-request", detail)));
+        return Mono.just(ResponseEntity.badRequest()
+                .body(ProblemFields.traced(problem(HttpStatus.BAD_REQUEST, "invalid-request", detail), exchange)));
     }
 
     @ExceptionHandler(DataBufferLimitException.class)
-    Mono<ResponseEntity<Object>> handleLimit(DataBufferLimitException ex) {
-        return tooLarge();
+    Mono<ResponseEntity<Object>> handleLimit(DataBufferLimitException ex, ServerWebExchange exchange) {
+        return tooLarge(exchange);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
-    Mono<ResponseEntity<Object>> handleConstraint(ConstraintViolationException ex) {
+    Mono<ResponseEntity<Object>> handleConstraint(ConstraintViolationException ex, ServerWebExchange exchange) {
         Map<String, String> errors = new LinkedHashMap<>();
         ex.getConstraintViolations().forEach(v -> errors.putIfAbsent(leaf(v.getPropertyPath().toString()), v.getMessage()));
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation",
                 "Invalid parameters: " + String.join(", ", errors.keySet()) + ".");
         problem.setProperty("errors", errors);
-        return Mono.just(ResponseEntity.badRequest().body(problem));
+        return Mono.just(ResponseEntity.badRequest().body(ProblemFields.traced(problem, exchange)));
     }
 
     @ExceptionHandler(Exception.class)
@@ -91,7 +93,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), ex);
         ProblemDetail problem = problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal",
                 "The server failed to handle the request. It is safe to retry.");
-        return Mono.just(ResponseEntity.internalServerError().body(problem));
+        return Mono.just(ResponseEntity.internalServerError().body(ProblemFields.traced(problem, exchange)));
     }
 
     /** Gives Spring's own problem details a stable type instead of {@code about:blank}, and their two fields. */
@@ -105,7 +107,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
             if (problem.getDetail() == null || problem.getDetail().isBlank()) {
                 problem.setDetail(defaultDetail(status.value()));
             }
-            ProblemFields.complete(problem);
+            ProblemFields.traced(ProblemFields.complete(problem), exchange);
         }
         return super.createResponseEntity(body, headers, status, exchange);
     }
@@ -120,9 +122,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         };
     }
 
-    private static Mono<ResponseEntity<Object>> tooLarge() {
-        return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-                .body(problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "The request body is larger than allowed.")));
+    private static Mono<ResponseEntity<Object>> tooLarge(ServerWebExchange exchange) {
+        return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(ProblemFields.traced(
+                problem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "The request body is larger than allowed."), exchange)));
     }
 
     private static ProblemDetail problem(HttpStatus status, String slug, String detail) {

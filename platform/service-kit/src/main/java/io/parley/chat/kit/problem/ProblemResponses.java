@@ -40,7 +40,7 @@ public final class ProblemResponses {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.getHeaders().set("WWW-Authenticate", "Bearer");
         }
-        String json = body(status, slug, detail, retryable);
+        String json = body(status, slug, detail, retryable, ProblemFields.traceId(exchange));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(json.getBytes(StandardCharsets.UTF_8))));
     }
 
@@ -51,9 +51,17 @@ public final class ProblemResponses {
      * fixed texts, never request input.
      */
     public static String body(HttpStatus status, String slug, String detail, Boolean retryable) {
+        return body(status, slug, detail, retryable, null);
+    }
+
+    /**
+     * The same with the {@code traceId} of the request it answers (a 32-digit hex id from the
+     * tracer, never client input), left out when null.
+     */
+    public static String body(HttpStatus status, String slug, String detail, Boolean retryable, String traceId) {
         boolean retry = retryable == null ? ChatProblem.retryable(status.value()) : retryable;
         return "{\"type\":\"" + ChatProblem.typeUri(slug) + "\",\"title\":\"" + status.getReasonPhrase()
                 + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\",\"code\":\"" + slug
-                + "\",\"retryable\":" + retry + "}";
+                + "\",\"retryable\":" + retry + (traceId == null ? "" : ",\"traceId\":\"" + traceId + "\"") + "}";
     }
 }
