@@ -146,6 +146,9 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
         Sinks.Empty<Void> released = Sinks.empty();
         AtomicReference<Disposable> connection = new AtomicReference<>(Disposables.disposed());
         return connect(exchange, upstream, headers, offered, released, connection, EDGE_ATTEMPTS)
+                .doOnSuccess(edge -> handshakeAnswered(exchange))
+                .doOnError(error -> handshakeAnswered(exchange))
+                .doOnCancel(() -> handshakeAnswered(exchange))
                 .flatMap(edge -> webSocketService.handleRequest(normalizedProtocols(exchange, offered),
                         new ClientSide(edge, released, drain)))
                 .doOnError(error -> released.tryEmitEmpty())
@@ -165,6 +168,17 @@ class WebSocketProxyFilter implements GlobalFilter, Ordered {
                 error -> nextInstance(exchange, upstream)
                         .switchIfEmpty(Mono.error(error))
                         .flatMap(next -> connect(exchange, next, headers, offered, released, connection, attempts - 1)));
+    }
+
+    /**
+     * Ends the gateway's span of the call to the edge (Spring Cloud Gateway's observation, which
+     * {@link #upstreamHeaders} started and whose {@code traceparent} the edge's handshake
+     * continues) once the edge answered the handshake. The HTTP routes end it when the answer's
+     * headers pass the response filters; a socket's upstream answer never does, so the span
+     * covers the handshake rather than the socket's life, and is exported at all.
+     */
+    private void handshakeAnswered(ServerWebExchange exchange) {
+        HttpHeadersFilter.filter(headersFilters, new HttpHeaders(), exchange, HttpHeadersFilter.Type.RESPONSE);
     }
 
     /**
