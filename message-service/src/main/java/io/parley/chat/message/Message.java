@@ -8,6 +8,9 @@ import java.time.Instant;
  * message they change ({@code messageId}), so that a client resuming after seq k replays
  * them too; a {@code tombstone} fills a seq that was taken but never stored, so that the
  * log stays dense. {@code entryId} equals {@code messageId} for created entries.
+ * {@code traceparent} is the trace context of the request that made the entry (null for a
+ * tombstone, or when it was not traced): the entry's Kafka record carries it, however much
+ * later and from whichever replica it is published, so the consumers continue that trace.
  */
 public record Message(
         String entryId,
@@ -20,7 +23,8 @@ public record Message(
         String clientMsgId,
         String body,
         Instant createdAt,
-        Instant editedAt) {
+        Instant editedAt,
+        String traceparent) {
 
     public static final String CREATED = "created";
     public static final String EDITED = "edited";
@@ -32,6 +36,6 @@ public record Message(
     }
 
     public static Message tombstone(String entryId, String tenantId, String conversationId, long seq, Instant at) {
-        return new Message(entryId, null, tenantId, conversationId, seq, TOMBSTONE, null, null, null, at, null);
+        return new Message(entryId, null, tenantId, conversationId, seq, TOMBSTONE, null, null, null, at, null, null);
     }
 }

@@ -19,8 +19,11 @@ import org.springframework.stereotype.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.TraceContext;
 import io.parley.chat.kit.page.Page;
 import io.parley.chat.kit.security.ChatPrincipal;
+import io.parley.chat.kit.tracing.CurrentTrace;
+import io.parley.chat.kit.tracing.Traceparent;
 import io.parley.chat.message.config.MessageProperties;
 import io.parley.chat.kit.membership.MembershipClient;
 import io.parley.chat.message.MessageProblems.MessageNotFound;
@@ -31,6 +34,7 @@ import io.parley.chat.message.persistence.MessageStore;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -88,7 +92,8 @@ public class MessageService {
     }
 
     public Mono<SendResult> send(ChatPrincipal sender, String conversationId, String clientMsgId, String rawBody) {
-        return Mono.fromCallable(() -> new SendCommand(sender, conversationId, clientMsgId, bodyRules.normalise(rawBody)))
+        return Mono.deferContextual(request -> Mono.fromCallable(() -> new SendCommand(sender, conversationId, clientMsgId,
+                        bodyRules.normalise(rawBody), traceparent(request))))
                 .flatMap(cmd -> membership.roleOf(sender, conversationId).thenReturn(cmd))
                 .flatMap(this::submit)
                 .doOnError(e -> refused.increment());
@@ -101,13 +106,18 @@ public class MessageService {
      * order: a body that breaks the rules fails only its own send.
      */
     public Flux<SendOutcome> sendAll(ChatPrincipal sender, String conversationId, List<SendRequest> requests) {
+        return Flux.deferContextual(request -> sendAll(sender, conversationId, requests, traceparent(request)));
+    }
+
+    private Flux<SendOutcome> sendAll(ChatPrincipal sender, String conversationId, List<SendRequest> requests,
+                                      String traceparent) {
         return membership.roleOf(sender, conversationId)
                 .doOnError(e -> refused.increment(requests.size()))
                 .thenMany(Flux.fromIterable(requests))
                 // flatMapSequential subscribes to each send as it comes, so they join the
                 // conversation's group commit in the order given, and answers in that order
                 .flatMapSequential(request -> Mono.fromCallable(() -> new SendCommand(sender, conversationId,
-                                        request.clientMsgId(), bodyRules.normalise(request.body())))
+                                        request.clientMsgId(), bodyRules.normalise(request.body()), traceparent))
                                 .flatMap(this::submit)
                                 .map(SendOutcome::stored)
                                 .onErrorResume(e -> {
@@ -122,6 +132,16 @@ public class MessageService {
                         new PendingSend(cmd, UUID.randomUUID().toString()))
                 .flatMap(Function.identity())
                 .doOnNext(result -> (result.created() ? created : repeated).increment());
+    }
+
+    /**
+     * The trace context of the request a pipeline serves (its server span), read from the
+     * Reactor context: group commit stores one request's send from whichever request's
+     * pipeline commits the batch, so a thread-local would name the wrong one.
+     */
+    private static String traceparent(ContextView request) {
+        TraceContext trace = CurrentTrace.ofReactorContext(request);
+        return trace == null ? null : Traceparent.of(trace).header();
     }
 
     /** One send of {@link #sendAll}. */
@@ -151,7 +171,7 @@ public class MessageService {
                             Instant now = now();
                             return append(conversationId, caller.tenantId(), next -> new Message(UUID.randomUUID().toString(),
                                     original.messageId(), caller.tenantId(), conversationId, next, Message.EDITED,
-                                    original.senderId(), null, body, original.createdAt(), now))
+                                    original.senderId(), null, body, original.createdAt(), now, null))
                                     .flatMap(edit -> store.updateBody(original.entryId(), body, now).thenReturn(edit));
                         }))
                 .flatMap(this::publishQuietly);
@@ -170,7 +190,7 @@ public class MessageService {
                 .flatMap(original -> store.scrub(conversationId, original.messageId())
                         .then(append(conversationId, caller.tenantId(), next -> new Message(UUID.randomUUID().toString(),
                                 original.messageId(), caller.tenantId(), conversationId, next, Message.DELETED,
-                                original.senderId(), null, null, original.createdAt(), now())))
+                                original.senderId(), null, null, original.createdAt(), now(), null)))
                         .flatMap(this::publishQuietly));
     }
 
@@ -260,7 +280,7 @@ public class MessageService {
             SendCommand cmd = claimed.get(i).cmd();
             String messageId = claimed.get(i).messageId();
             entries.add(new Message(messageId, messageId, cmd.sender().tenantId(), cmd.conversationId(), firstSeq + i,
-                    Message.CREATED, cmd.sender().userId(), cmd.clientMsgId(), cmd.body(), now, null));
+                    Message.CREATED, cmd.sender().userId(), cmd.clientMsgId(), cmd.body(), now, null, cmd.traceparent()));
         }
         return store.insertAll(entries)
                 .flatMap(stored -> {
@@ -308,7 +328,7 @@ public class MessageService {
         Instant now = now();
         return append(cmd.conversationId(), cmd.sender().tenantId(), seq -> new Message(messageId, messageId,
                         cmd.sender().tenantId(), cmd.conversationId(), seq, Message.CREATED, cmd.sender().userId(),
-                        cmd.clientMsgId(), cmd.body(), now, null))
+                        cmd.clientMsgId(), cmd.body(), now, null, cmd.traceparent()))
                 .flatMap(this::publishQuietly)
                 .map(message -> new SendResult(message, true))
                 .onErrorResume(DuplicateKeyException.class, e -> findRepeat(cmd)

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -28,12 +29,20 @@ import tools.jackson.databind.json.JsonMapper;
  * (persist before emit) and is marked on the entry afterwards; anything left unmarked
  * (Kafka down, a crash in between) is published again by the sweeper, so delivery is
  * at least once and consumers drop duplicates by seq.
+ *
+ * <p>Each record carries the {@code traceparent} stored with its entry, the context of the
+ * request that made it, so the edges' consumers continue the send's trace even when the
+ * sweeper publishes it minutes later. That is why this service's KafkaTemplate is not
+ * observed ({@code spring.kafka.template.observation-enabled: false} in its application.yaml):
+ * the template would add a {@code traceparent} of its own, from whichever request's thread
+ * happens to publish a group commit's entries, or from none for the sweeper.
  */
 @Component
 public class MessagePublisher {
 
     /** After a failed publish, sends stop waiting for Kafka this long and leave publishing to the sweeper. */
     private static final Duration BACKOFF_AFTER_FAILURE = Duration.ofSeconds(5);
+    private static final String TRACEPARENT = "traceparent";
 
     private final KafkaTemplate<String, String> kafka;
     private final JsonMapper json;
@@ -68,10 +77,18 @@ public class MessagePublisher {
 
     private CompletableFuture<?> send(Message message) {
         try {
-            return kafka.send(Topics.MESSAGES, message.conversationId(), json.writeValueAsString(toEvent(message)));
+            return kafka.send(record(message, json.writeValueAsString(toEvent(message))));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    static ProducerRecord<String, String> record(Message message, String value) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(Topics.MESSAGES, message.conversationId(), value);
+        if (message.traceparent() != null) {
+            record.headers().add(TRACEPARENT, message.traceparent().getBytes(StandardCharsets.US_ASCII));
+        }
+        return record;
     }
 
     /**
