@@ -30,9 +30,9 @@ class LoginIT extends AuthServiceTestBase {
         String disabledUser = failedLogin(OPEN_TENANT, disabled.username(), disabled.password());
 
         assertThat(wrongPassword).contains("https://parley.dev/problems/invalid-credentials");
-        assertThat(unknownUser).isEqualTo(wrongPassword);
-        assertThat(unknownTenant).isEqualTo(wrongPassword);
-        assertThat(disabledUser).isEqualTo(wrongPassword);
+        assertThat(withoutTraceId(unknownUser)).isEqualTo(withoutTraceId(wrongPassword));
+        assertThat(withoutTraceId(unknownTenant)).isEqualTo(withoutTraceId(wrongPassword));
+        assertThat(withoutTraceId(disabledUser)).isEqualTo(withoutTraceId(wrongPassword));
     }
 
     @Test
@@ -89,5 +89,10 @@ class LoginIT extends AuthServiceTestBase {
     private void disable(RegisteredUser user) {
         mongo.updateFirst(Query.query(Criteria.where("_id").is(user.id())), Update.update("disabled", true), "users")
                 .block(Duration.ofSeconds(10));
+    }
+
+    /** Each answer names its own request's trace: that differs per request and says nothing of the account. */
+    private static String withoutTraceId(String problem) {
+        return problem.replaceAll(",?\"traceId\":\"[0-9a-f]*\"", "");
     }
 }
