@@ -1,23 +1,20 @@
 package io.parley.chat.edge.clients;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.parley.chat.contracts.frames.ErrorCode;
+import io.parley.chat.kit.logging.ThrottledWarning;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A call to another service that did not succeed, already translated into the frame error a client sees. */
 public final class UpstreamRefusal extends RuntimeException {
 
-    private static final Logger log = LoggerFactory.getLogger(UpstreamRefusal.class);
-    /** At most one warning per service in this long: an outage is one line every 10 s, not one per call. */
-    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final ConcurrentMap<String, Long> LAST_WARNED = new ConcurrentHashMap<>();
+    /** At most one warning per service every 10 s: an outage is one line every 10 s, not one per call. */
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(
+            LoggerFactory.getLogger(UpstreamRefusal.class), Duration.ofSeconds(10));
 
     private final ErrorCode code;
 
@@ -48,20 +45,8 @@ public final class UpstreamRefusal extends RuntimeException {
 
     /** Why a call got no answer (refused, reset, timed out), so that "unavailable" can be traced; never a token or body. */
     private static void warnUnavailable(String service, Throwable e) {
-        long now = System.nanoTime();
-        boolean[] due = {false};
-        LAST_WARNED.compute(service, (name, last) -> {
-            due[0] = last == null || now - last >= WARN_EVERY_NANOS;
-            return due[0] ? now : last;
-        });
-        if (due[0]) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            log.warn("A call to {} got no answer, so clients are told it is unavailable: {} ({}); at most one line"
-                    + " per 10 s", service, e.getClass().getSimpleName(), root.getClass().getSimpleName());
-        }
+        UNAVAILABLE.warn(service, e,
+                "A call to {} got no answer, so clients are told it is unavailable: {} ({}); at most one line per 10 s");
     }
 
     private static String detail(WebClientResponseException response, JsonMapper json) {

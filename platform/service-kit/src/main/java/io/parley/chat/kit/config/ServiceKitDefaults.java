@@ -42,7 +42,10 @@ public class ServiceKitDefaults implements EnvironmentPostProcessor {
                 Map.entry("spring.kafka.template.observation-enabled", "true"),
                 Map.entry("spring.kafka.listener.observation-enabled", "true"),
                 Map.entry("spring.reactor.context-propagation", "auto"),
-                Map.entry("spring.threads.virtual.enabled", "false"));
+                Map.entry("spring.threads.virtual.enabled", "false"),
+                // Caffeine writes a stack trace for every failed asynchronous load: during an outage of
+                // conversation-service that is one per membership check; MembershipClient writes one line per 10 s
+                Map.entry("logging.level.com.github.benmanes.caffeine.cache.LocalAsyncCache", "error"));
         environment.getPropertySources().addLast(new MapPropertySource("serviceKitDefaults", defaults));
     }
 }

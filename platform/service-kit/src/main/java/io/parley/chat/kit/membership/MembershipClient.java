@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -15,6 +16,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.parley.chat.contracts.events.ConversationEvent;
+import io.parley.chat.kit.logging.ThrottledWarning;
 import io.parley.chat.kit.membership.MembershipProblems.ConversationNotFound;
 import io.parley.chat.kit.membership.MembershipProblems.MembershipUnavailable;
 import io.parley.chat.kit.security.ChatPrincipal;
@@ -31,6 +33,12 @@ import reactor.util.retry.Retry;
 public class MembershipClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * One line per 10 s while checks fail; the cache's own warning for each failed check is
+     * off (ServiceKitDefaults), as it would be a stack trace per call during an outage.
+     */
+    private static final ThrottledWarning UNAVAILABLE = new ThrottledWarning(
+            LoggerFactory.getLogger(MembershipClient.class), Duration.ofSeconds(10));
 
     private final WebClient http;
     private final AsyncCache<Key, String> members;
@@ -88,13 +96,20 @@ public class MembershipClient {
                 .bodyToMono(Membership.class)
                 .timeout(TIMEOUT)
                 .retryWhen(Retry.backoff(2, Duration.ofMillis(50)).filter(MembershipClient::transientFailure))
+                .doOnError(e -> !(e instanceof WebClientResponseException response && refusal(response)),
+                        e -> UNAVAILABLE.warn("conversation-service", e,
+                                "Membership cannot be checked: {} did not answer ({}, {}), so callers get a"
+                                        + " retryable 503; at most one line per 10 s"))
                 .map(membership -> membership.role() == null ? "member" : membership.role())
                 // a refusal loads as null, which the cache drops without keeping or logging it: a flood of
                 // subscribes by non-members is no flood of warnings
-                .onErrorResume(WebClientResponseException.class, e -> e.getStatusCode() == HttpStatus.NOT_FOUND
-                        || e.getStatusCode() == HttpStatus.FORBIDDEN ? Mono.empty()
-                        : Mono.error(new MembershipUnavailable()))
+                .onErrorResume(WebClientResponseException.class,
+                        e -> refusal(e) ? Mono.empty() : Mono.error(new MembershipUnavailable()))
                 .onErrorMap(e -> !(e instanceof MembershipUnavailable), e -> new MembershipUnavailable());
+    }
+
+    private static boolean refusal(WebClientResponseException e) {
+        return e.getStatusCode() == HttpStatus.NOT_FOUND || e.getStatusCode() == HttpStatus.FORBIDDEN;
     }
 
     private static boolean transientFailure(Throwable e) {
