@@ -325,6 +325,26 @@ test("a refused subscription is a problem event with its code, and is not resume
     assert.equal(client.subscribed.has("c1"), false);
 });
 
+test("a subscription refused retryably is asked for again on the same socket, backing off, until it takes", async t => {
+    const { client, ws } = setup(t);
+    await client.login(LOGIN);
+    client.connect();
+    const socket = await accepted(ws, 0);
+    const opening = client.open("c1");
+    for (let i = 0; i < 2; i++) {
+        const frame = await eventually(() => socket.frames("subscribe")[i], "subscribe #" + (i + 1));
+        socket.deliver({ type: "error", id: frame.id, code: "unavailable", message: "retry shortly", retryable: true });
+    }
+    await opening;
+    const third = await eventually(() => socket.frames("subscribe")[2], "subscribe #3");
+    assert.equal(third.afterSeq, 0);
+    socket.deliver({ type: "subscribed", id: third.id, conversationId: "c1", headSeq: 0 });
+    await new Promise(resolve => setTimeout(resolve, 1200)); // past the next backoff: no fourth
+    assert.equal(socket.frames("subscribe").length, 3, "two refused and the one that took");
+    assert.equal(ws.sockets.length, 1, "no new socket for it");
+    assert.equal(client.subscribed.has("c1"), true);
+});
+
 test("a reconnect frame closes the socket at once and the next one resumes", async t => {
     const { client, ws } = setup(t, { history: [entry(1), entry(2)] });
     await client.login(LOGIN);

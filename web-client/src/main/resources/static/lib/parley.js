@@ -309,6 +309,8 @@ export class ParleyClient extends EventTarget {
     #fetchImpl;
     /** @type {ParleyClientOptions["getToken"]|null} */
     #getToken;
+    /** @type {Map<string, {attempt: number, timer: any}>} subscribes asked for again after a retryable refusal */
+    #resubscribes = new Map();
 
     /**
      * @param {ParleyClientOptions} [options]
@@ -658,6 +660,7 @@ export class ParleyClient extends EventTarget {
     /** Stops live updates for a conversation (its store stays). */
     close(conversationId) {
         this.subscribed.delete(conversationId);
+        this.#stopResubscribing(conversationId);
         if (this.socket?.readyState === OPEN) {
             this.#request({ type: "unsubscribe", conversationId }).catch(() => undefined);
         }
@@ -697,16 +700,41 @@ export class ParleyClient extends EventTarget {
         const store = this.conversation(conversationId);
         // Resume after the last seq we hold without a gap: the server replays the rest, then goes live.
         const frame = { type: "subscribe", conversationId, afterSeq: store.contiguousSeq() };
+        const socket = this.socket;
         try {
             const answer = await this.#request(frame);
+            this.#stopResubscribing(conversationId);
             store.headSeq = Math.max(store.headSeq, answer.headSeq ?? 0);
             this.#emit("messages", { conversationId });
         } catch (e) {
             if (e?.code === "not-found" || e?.code === "forbidden") {
                 this.subscribed.delete(conversationId);
+            } else if (e?.retryable) {
+                this.#resubscribeLater(conversationId, socket);
             }
             this.#emit("problem", { message: e?.message ?? String(e), code: e?.code, conversationId });
         }
+    }
+
+    /**
+     * Asks for a subscription again after a retryable refusal (the server could not read the
+     * history or check membership just then), with the same backoff as reconnects, on the same
+     * socket: a new socket subscribes everything anew when it opens.
+     */
+    #resubscribeLater(conversationId, socket) {
+        const retry = this.#resubscribes.get(conversationId) ?? { attempt: 0, timer: null };
+        clearTimeout(retry.timer);
+        retry.timer = setTimeout(() => {
+            if (socket === this.socket && socket.readyState === OPEN && this.subscribed.has(conversationId)) {
+                this.#subscribe(conversationId);
+            }
+        }, this.#backoff(retry.attempt++));
+        this.#resubscribes.set(conversationId, retry);
+    }
+
+    #stopResubscribing(conversationId) {
+        clearTimeout(this.#resubscribes.get(conversationId)?.timer);
+        this.#resubscribes.delete(conversationId);
     }
 
     // ---- sending

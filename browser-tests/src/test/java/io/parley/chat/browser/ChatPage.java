@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -138,6 +139,36 @@ final class ChatPage {
 
     void goOnline() {
         driver.deleteNetworkConditions();
+    }
+
+    /**
+     * Answers the page's next {@code count} subscribe frames, before they leave the browser, as
+     * the edge does when it cannot read history or check membership just then: an
+     * {@code unavailable} error that says it is retryable. Takes effect on the next page load.
+     */
+    void refuseSubscribes(int count) {
+        String source = """
+                (() => {
+                  const Native = window.WebSocket;
+                  let left = %d;
+                  window.refusedSubscribes = 0;
+                  window.WebSocket = class extends Native {
+                    send(data) {
+                      const frame = JSON.parse(data);
+                      if (frame.type === "subscribe" && left > 0) {
+                        left--;
+                        window.refusedSubscribes++;
+                        setTimeout(() => this.onmessage({ data: JSON.stringify({ type: "error", id: frame.id,
+                            code: "unavailable", message: "message-service is unavailable; retry shortly.",
+                            retryable: true }) }), 10);
+                        return;
+                      }
+                      super.send(data);
+                    }
+                  };
+                })();
+                """.formatted(count);
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", source));
     }
 
     void reload() {

@@ -127,6 +127,26 @@ class WebClientIT {
     }
 
     @Test
+    void aSubscriptionTheServerCouldNotTakeJustThenIsAskedForAgainAndMessagesArriveLive() throws IOException {
+        String alice = register("alice");
+        String bob = register("bob");
+        ChatPage alicePage = browser().signIn(alice, PASSWORD);
+        alicePage.startDirectConversationWith(bob);
+        alicePage.send("before Bob looks");
+        ChatPage bobPage = browser();
+        bobPage.refuseSubscribes(2);
+        bobPage.signIn(bob, PASSWORD);
+        bobPage.openConversation(aliceName(alice));
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.bodies().equals(List.of("before Bob looks")));
+        await().atMost(ChatPage.PATIENCE).until(() -> Long.valueOf(2).equals(bobPage.script(
+                "return window.refusedSubscribes")));
+
+        alicePage.send("while Bob looks");
+        await().atMost(ChatPage.PATIENCE).until(() -> bobPage.bodies().equals(
+                List.of("before Bob looks", "while Bob looks")));
+    }
+
+    @Test
     void markupInAMessageIsShownAsTextAndRunsNothing() throws IOException {
         Pair pair = pairInAConversation();
         String attack = "<img src=x onerror=alert(1)>";
