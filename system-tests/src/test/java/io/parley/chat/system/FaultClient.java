@@ -61,6 +61,8 @@ final class FaultClient implements AutoCloseable {
     private boolean live;
     private long droppedAt;
     private int attempts;
+    /** Subscribes refused (retryably) since the last that took. */
+    private int subscribeRefusals;
     private boolean closed;
     private Disposable connection;
     // the current window's figures (see window())
@@ -179,6 +181,7 @@ final class FaultClient implements AutoCloseable {
         }
         live = true;
         attempts = 0;
+        subscribeRefusals = 0;
         if (droppedAt != 0) {
             longestDown = Math.max(longestDown, System.nanoTime() - droppedAt);
             droppedAt = 0;
@@ -226,9 +229,12 @@ final class FaultClient implements AutoCloseable {
             violations.add(name + ": error that is not retryable: " + frame);
         }
         if ("sub".equals(id)) {
-            // the subscription did not take: ask again on the same socket, after a jittered pause
+            // the subscription did not take: ask again on the same socket, backing off as the JS client does
+            // (500 ms doubling, half of it jitter; capped at 4 s here, where the fault's bound is 10 s)
             Sinks.Many<String> socket = out;
-            timer.schedule(() -> resubscribe(socket), 500 + (long) (Math.random() * 1000), TimeUnit.MILLISECONDS);
+            long backoff = Math.min(4000, 500L << Math.min(subscribeRefusals++, 4));
+            timer.schedule(() -> resubscribe(socket), backoff / 2 + (long) (Math.random() * backoff / 2),
+                    TimeUnit.MILLISECONDS);
         } else if (pending.containsKey(id)) {
             pending.put(id, System.nanoTime() + RETRY_AFTER_NANOS);
         }
