@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -97,37 +98,36 @@ class LoadBalancingIT {
     void aHandshakeThatADrainingOrStoppedEdgeRefusesIsTakenByTheOtherWithoutAFailedHandshake() throws IOException {
         EdgeServer draining = EdgeServer.start();
         EdgeServer live = EdgeServer.start();
-        GatewayReplica gateway = GatewayReplica.start(UpstreamServer.start("others"),
-                "--spring.cloud.discovery.client.simple.instances.realtime-edge[0].uri=" + draining.url(),
-                "--spring.cloud.discovery.client.simple.instances.realtime-edge[1].uri=http://127.0.0.1:" + closedPort(),
-                "--spring.cloud.discovery.client.simple.instances.realtime-edge[2].uri=" + live.url());
-        String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
         draining.drain();
-
-        for (int i = 0; i < 6; i++) {
-            assertThat(echo(gateway, bearer, "hello-" + i)).as("handshake %d", i).isEqualTo("hello-" + i);
-        }
-
-        assertThat(live.handshakes()).as("every socket on the one edge that takes them").hasSize(6);
-        assertThat(draining.handshakes()).as("the draining edge was asked, and refused").isNotEmpty();
+        everyHandshakeIsTakenBy(live, draining, draining.url(), "http://127.0.0.1:" + closedPort(), live.url());
     }
 
     @Test
     void aHandshakeWhoseConnectionAStoppingEdgeClosesUnansweredIsTakenByTheOther() {
         EdgeServer stopping = EdgeServer.start();
         EdgeServer live = EdgeServer.start();
-        GatewayReplica gateway = GatewayReplica.start(UpstreamServer.start("others"),
-                "--spring.cloud.discovery.client.simple.instances.realtime-edge[0].uri=" + stopping.url(),
-                "--spring.cloud.discovery.client.simple.instances.realtime-edge[1].uri=" + live.url());
-        String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
         stopping.hangUp();
+        everyHandshakeIsTakenBy(live, stopping, stopping.url(), live.url());
+    }
+
+    /**
+     * Six sockets through a gateway that lists {@code edges} in that order: every one works,
+     * every one is on {@code live}, and {@code refusing} was asked (and did not take it).
+     */
+    private static void everyHandshakeIsTakenBy(EdgeServer live, EdgeServer refusing, String... edges) {
+        List<String> arguments = new ArrayList<>();
+        for (int i = 0; i < edges.length; i++) {
+            arguments.add("--spring.cloud.discovery.client.simple.instances.realtime-edge[" + i + "].uri=" + edges[i]);
+        }
+        GatewayReplica gateway = GatewayReplica.start(UpstreamServer.start("others"), arguments.toArray(String[]::new));
+        String bearer = "Bearer " + TestInfrastructure.tokens().mint("ann", "acme");
 
         for (int i = 0; i < 6; i++) {
             assertThat(echo(gateway, bearer, "hello-" + i)).as("handshake %d", i).isEqualTo("hello-" + i);
         }
 
-        assertThat(live.handshakes()).as("every socket on the edge that answers").hasSize(6);
-        assertThat(stopping.handshakes()).as("the stopping edge was asked, and hung up").isNotEmpty();
+        assertThat(live.handshakes()).as("every socket on the one edge that takes them").hasSize(6);
+        assertThat(refusing.handshakes()).as("the refusing edge was asked").isNotEmpty();
     }
 
     /** What the edge echoes of {@code text} on a new socket through the gateway. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -239,7 +240,9 @@ class FaultSuiteIT {
     private static void report(String table, List<String> fuzzProblems, FuzzOutcome fuzzed) throws IOException {
         String report = table + String.format("%nFuzzing: %,d malformed frames and %,d malformed REST calls from %d users"
                         + " during the traffic: %d server errors, %d well-behaved sockets closed, every process up: %s%n",
-                FUZZ_FRAMES, FUZZ_REQUESTS, FUZZERS, fuzzProblems.size(), fuzzed.wellBehavedDrops(), fuzzed.allRunning());
+                FUZZ_FRAMES, FUZZ_REQUESTS, FUZZERS, fuzzProblems.size(), fuzzed.wellBehavedDrops(), fuzzed.allRunning())
+                + fuzzProblems.stream().limit(20).map(problem -> "- " + problem + System.lineSeparator())
+                        .collect(Collectors.joining());
         System.out.println(report);
         Path out = Path.of("target", "reliability.md");
         Files.createDirectories(out.getParent());

@@ -51,6 +51,14 @@ final class Traffic implements AutoCloseable {
     /** What the clients saw during one fault. */
     record Row(String fault, String reproduce, List<String> acked, long longestAckGapMs, long longestDownMs, int drops,
                long recoveryMs, int newViolations) {
+
+        /** The figures, with the number of sends acked rather than their ids: a failed assertion stays readable. */
+        @Override
+        public String toString() {
+            return "Row[%s: %d acked, longest ack gap %d ms, longest down %d ms, %d drops, working again after %d ms,"
+                    .formatted(fault, acked.size(), longestAckGapMs, longestDownMs, drops, recoveryMs)
+                    + " %d new violations]".formatted(newViolations);
+        }
     }
 
     record History(long headSeq, Map<Long, JsonNode> entries) {
