@@ -112,6 +112,7 @@ final class Traffic implements AutoCloseable {
                         conversation, sendEvery, timer));
             }
         }
+        System.out.printf("traffic: %d clients connecting over 5 s%n", clients.size());
         clients.forEach(client -> client.start(Duration.ofSeconds(5)));
         reader.scheduleWithFixedDelay(() -> readAsOutsiders(nonMember, foreign), 200, 200, TimeUnit.MILLISECONDS);
     }
