@@ -24,7 +24,7 @@ function live(seq, overrides = {}) {
     return { type: "message", ...entry(seq, overrides) };
 }
 
-function setup(t, { routes = {}, getToken, storage = new MemoryStorage(), history = [], quiet = true } = {}) {
+function setup(t, { routes = {}, getToken, storage = new MemoryStorage(), history = [], quiet = true, requestTimeoutMs } = {}) {
     if (quiet) {
         t.mock.method(console, "debug", () => undefined); // the connection's trace; its own test reads it
     }
@@ -40,7 +40,7 @@ function setup(t, { routes = {}, getToken, storage = new MemoryStorage(), histor
         ...routes,
     });
     const client = new ParleyClient({
-        baseUrl: "http://gateway.test/", WebSocket: ws.WebSocket, fetch: http.fetch, storage, getToken,
+        baseUrl: "http://gateway.test/", WebSocket: ws.WebSocket, fetch: http.fetch, storage, getToken, requestTimeoutMs,
     });
     t.after(() => client.disconnect());
     return { client, ws, http };
@@ -343,6 +343,39 @@ test("a subscription refused retryably is asked for again on the same socket, ba
     assert.equal(socket.frames("subscribe").length, 3, "two refused and the one that took");
     assert.equal(ws.sockets.length, 1, "no new socket for it");
     assert.equal(client.subscribed.has("c1"), true);
+});
+
+test("a subscribe the server never answers is asked for again on the same socket", async t => {
+    const { client, ws } = setup(t, { requestTimeoutMs: 200 });
+    await client.login(LOGIN);
+    client.connect();
+    const socket = await accepted(ws, 0);
+    const opening = client.open("c1");
+    await eventually(() => socket.frames("subscribe")[0], "subscribe #1");
+    await opening; // unanswered: given up after 200 ms as a retryable timeout
+    const second = await eventually(() => socket.frames("subscribe")[1], "subscribe #2");
+    assert.equal(second.afterSeq, 0);
+    socket.deliver({ type: "subscribed", id: second.id, conversationId: "c1", headSeq: 0 });
+    assert.equal(ws.sockets.length, 1, "no new socket for it");
+    assert.equal(client.subscribed.has("c1"), true);
+});
+
+test("a subscribe whose replay takes longer than the request timeout waits for it while entries arrive", async t => {
+    const { client, ws } = setup(t, { requestTimeoutMs: 200 });
+    await client.login(LOGIN);
+    client.connect();
+    const socket = await accepted(ws, 0);
+    const opening = client.open("c1");
+    const frame = await eventually(() => socket.frames("subscribe")[0], "the subscribe frame");
+    for (let seq = 1; seq <= 8; seq++) { // 800 ms of replay, four timeouts long
+        socket.deliver(live(seq));
+        await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    socket.deliver({ type: "subscribed", id: frame.id, conversationId: "c1", headSeq: 8 });
+    await opening;
+    await settle();
+    assert.equal(socket.frames("subscribe").length, 1, "not asked again, which would start the replay over");
+    assert.deepEqual(seqs(client), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
 test("a reconnect frame closes the socket at once and the next one resumes", async t => {

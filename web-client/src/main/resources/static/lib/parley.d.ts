@@ -140,6 +140,12 @@ export interface ParleyClientOptions {
      * who it is from GET /api/v1/auth/me (identify()).
      */
     getToken?: () => string | null | undefined | Promise<string | null | undefined>;
+    /**
+     * How long a frame that has a reply (send, subscribe) waits for it before it is given up
+     * as a retryable `timeout` and asked again; default 10000 ms. A subscribe whose replay is
+     * still arriving waits on.
+     */
+    requestTimeoutMs?: number;
 }
 
 /** The `detail` of each event the client dispatches. */

@@ -66,6 +66,9 @@
  *     the current access token, asked for before every REST call, handshake and token refresh of
  *     the socket; when given, the client neither logs in nor refreshes itself, and learns who it is
  *     from GET /api/v1/auth/me (identify())
+ * @property {number} [requestTimeoutMs]  how long a frame that has a reply (send, subscribe) waits for it
+ *     before it is given up as a retryable `timeout` and asked again; default 10000. A subscribe whose
+ *     replay is still arriving waits on.
  */
 
 /** Frames that only answer a request; any other frame carrying an id is data as well. */
@@ -324,6 +327,7 @@ export class ParleyClient extends EventTarget {
         this.#WebSocket = options.WebSocket;
         this.#fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
         this.#getToken = typeof options.getToken === "function" ? options.getToken : null;
+        this.requestTimeoutMs = options.requestTimeoutMs ?? ACK_TIMEOUT_MS;
         /** the caller as GET /api/v1/auth/me told it, when the token comes from getToken (no session) */
         this.me = null;
         /** @type {Session|null} */
@@ -702,7 +706,8 @@ export class ParleyClient extends EventTarget {
         const frame = { type: "subscribe", conversationId, afterSeq: store.contiguousSeq() };
         const socket = this.socket;
         try {
-            const answer = await this.#request(frame);
+            // a long replay answers late: while its entries keep arriving, the subscribe is not given up
+            const answer = await this.#request(frame, { progress: () => store.contiguousSeq() });
             this.#stopResubscribing(conversationId);
             store.headSeq = Math.max(store.headSeq, answer.headSeq ?? 0);
             this.#emit("messages", { conversationId });
@@ -813,7 +818,7 @@ export class ParleyClient extends EventTarget {
                     const ack = await this.#request({
                         type: "send", conversationId: entry.conversationId, clientMsgId: entry.clientMsgId,
                         body: entry.body,
-                    }, ACK_TIMEOUT_MS);
+                    });
                     this.#acked(entry, ack);
                 } catch (e) {
                     if (e?.code && NON_RETRYABLE.has(e.code)) {
@@ -1080,8 +1085,15 @@ export class ParleyClient extends EventTarget {
 
     // ---- frames
 
-    /** A request whose reply (same id) resolves it, or whose `error` rejects it. */
-    #request(frame, timeoutMs = ACK_TIMEOUT_MS) {
+    /**
+     * A request whose reply (same id) resolves it, or whose `error` rejects it. Unanswered
+     * after `timeoutMs` it is rejected as a retryable `timeout`, unless `progress()` (when
+     * given) returns something other than it did at the last look: then it waits another
+     * `timeoutMs`.
+     * @param {object} frame
+     * @param {{timeoutMs?: number, progress?: () => unknown}} [options]
+     */
+    #request(frame, { timeoutMs = this.requestTimeoutMs, progress } = {}) {
         return new Promise((resolve, reject) => {
             const socket = this.socket;
             if (!socket || socket.readyState !== OPEN) {
@@ -1089,11 +1101,19 @@ export class ParleyClient extends EventTarget {
                 return;
             }
             const id = String(this.nextId++);
-            const timer = setTimeout(() => {
+            let seen = progress?.();
+            const expire = () => {
+                const now = progress?.();
+                if (progress && now !== seen) {
+                    seen = now;
+                    pending.timer = setTimeout(expire, timeoutMs);
+                    return;
+                }
                 this.requests.delete(id);
-                reject({ code: "timeout", message: "no answer from the server" });
-            }, timeoutMs);
-            this.requests.set(id, { resolve, reject, timer });
+                reject({ code: "timeout", message: "no answer from the server", retryable: true });
+            };
+            const pending = { resolve, reject, timer: setTimeout(expire, timeoutMs) };
+            this.requests.set(id, pending);
             socket.send(JSON.stringify({ ...frame, id }));
         });
     }

@@ -3,7 +3,10 @@ package io.parley.chat.edge.delivery;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,11 @@ import reactor.core.publisher.Mono;
  * anything above head + 1 waits in {@code pending}. A hole that is still open after
  * {@code holeWait} is read from history, which is the source of truth.
  *
+ * <p>Every read for a hole, the feed's own and its subscribers', goes through
+ * {@link #readForHole}: the sockets behind one hole share one read of history, not one
+ * each (a thousand sockets whose replay ended before an entry still being stored used
+ * to read history a thousand times per retry).
+ *
  * <p>The feed starts at the conversation's head as history reports it when the first
  * subscriber arrives; subscribers replay what came before from history themselves, so
  * the feed never has to know a conversation's past.
@@ -37,6 +45,12 @@ final class ConversationFeed {
     private final Duration holeWait;
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
     private final TreeMap<Long, Delivery> pending = new TreeMap<>();
+    /**
+     * The reads for holes that are waiting or under way, by the seq they read after. Not
+     * guarded by the feed's monitor: subscriptions ask for them holding their own, and the
+     * feed holds its own while it delivers to them.
+     */
+    private final ConcurrentMap<Long, Flux<Delivery>> holeReads = new ConcurrentHashMap<>();
 
     private long head = -1;
     private Mono<Void> initialization;
@@ -83,6 +97,7 @@ final class ConversationFeed {
     }
 
     void attach(Subscription subscription) {
+        subscription.readsThrough(this);
         subscribers.add(subscription);
     }
 
@@ -137,11 +152,29 @@ final class ConversationFeed {
             return;
         }
         long from = head;
-        holeFill = Mono.delay(holeWait)
-                .thenMany(Flux.defer(() -> reader.readAfter(from)))
+        holeFill = readForHole(from, holeWait, reader)
                 .doFinally(signal -> holeFilled())
                 .subscribe(this::offer, e -> log.debug("Filling a hole in {} after seq {} failed: {}",
                         conversationId, from, e.toString()));
+    }
+
+    /**
+     * History after {@code afterSeq}, read with {@code reader}'s credentials once {@code wait}
+     * has passed, or the read for the same seq that is already waiting or under way (whose
+     * wait then applies). A read that has ended is not handed out again: who asks after it
+     * gets a fresh one. Every subscriber of the feed is a confirmed member, so any one's
+     * credentials read for all.
+     */
+    Flux<Delivery> readForHole(long afterSeq, Duration wait, Subscription reader) {
+        return holeReads.computeIfAbsent(afterSeq, seq -> {
+            AtomicReference<Flux<Delivery>> read = new AtomicReference<>();
+            read.set(Mono.delay(wait)
+                    .thenMany(Flux.defer(() -> reader.readAfter(seq)))
+                    // before the end reaches those who wait on it: they ask again at once, and must get a new read
+                    .doOnTerminate(() -> holeReads.remove(seq, read.get()))
+                    .cache());
+            return read.get();
+        });
     }
 
     private synchronized void holeFilled() {

@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
  * until the hole is filled (by the insert, or by message-service's tombstone for a lost
  * seq). A hole that lasts is read for less and less often, the wait doubling up to
  * {@link #MAX_HOLE_RETRY}, so a thousand sockets behind one hole do not read history ten
- * thousand times a second; the wait is short again once the hole is filled.
+ * thousand times a second; the wait is short again once the hole is filled. And the
+ * subscriptions behind one hole share one read ({@link ConversationFeed#readForHole}).
  *
  * <p>A subscription is attached to its feed only once the user's membership was confirmed,
  * and never after it was released ({@link FeedRegistry#attach}).
@@ -57,6 +58,8 @@ public final class Subscription {
     /** The wait before the next read for a hole, and the seq that read starts after. */
     private Duration holeWait = HOLE_RETRY;
     private long holeFrom = -1;
+    /** The feed this subscription is attached to, whose reads for holes it shares; null before. */
+    private volatile ConversationFeed feed;
     /**
      * Whether this subscription is counted among its feed's references; read and written
      * only by {@link FeedRegistry} while it holds the conversation's entry.
@@ -168,6 +171,10 @@ public final class Subscription {
         return sink.readAfter(conversationId, seq);
     }
 
+    void readsThrough(ConversationFeed attachedTo) {
+        feed = attachedTo;
+    }
+
     /**
      * Writes {@code held} in seq order up to the first hole; from there on it stays held back
      * and history is read for the hole. A replay or fill that passed over entries reads again too.
@@ -213,9 +220,10 @@ public final class Subscription {
             holeFrom = from;
         }
         skipped = false;
-        holeFill = Mono.delay(holeWait)
-                .thenMany(Flux.defer(() -> sink.readAfter(conversationId, from)))
-                .subscribe(this::filling, failure -> holeFilled(true), () -> holeFilled(false));
+        ConversationFeed shared = feed;
+        Flux<Delivery> read = shared != null ? shared.readForHole(from, holeWait, this)
+                : Mono.delay(holeWait).thenMany(Flux.defer(() -> readAfter(from)));
+        holeFill = read.subscribe(this::filling, failure -> holeFilled(true), () -> holeFilled(false));
     }
 
     private synchronized void filling(Delivery delivery) {

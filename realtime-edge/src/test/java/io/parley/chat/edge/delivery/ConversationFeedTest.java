@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import org.awaitility.Awaitility;
@@ -143,6 +144,25 @@ class ConversationFeedTest {
         feed.offer(delivery(5));
         Awaitility.await().atMost(Duration.ofMillis(1500)).until(() -> socket.seqs().size() == 4);
         assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void theSocketsBehindOneHoleShareOneReadOfHistoryPerRetry() {
+        ConversationFeed feed = new ConversationFeed("c1", Duration.ofSeconds(30));
+        history.put(3L, delivery(3)); // 2 is not stored yet
+        long start = System.nanoTime();
+        List<Recorder> sockets = IntStream.range(0, 200).mapToObj(i -> replayed(feed, 4, 1, 3)).toList();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> historyReads.get() >= 3);
+        // one shared read after 100, 200 and 400 ms; 200 sockets reading for themselves read 200 times in the first 100 ms
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+
+        history.put(2L, delivery(2));
+        history.put(4L, delivery(4));
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> sockets.stream().allMatch(socket -> socket.seqs().size() == 3));
+        sockets.forEach(socket -> assertThat(socket.seqs()).containsExactly(2L, 3L, 4L));
+        feed.offer(delivery(5));
+        sockets.forEach(socket -> assertThat(socket.seqs()).containsExactly(2L, 3L, 4L, 5L));
     }
 
     /** A socket subscribed after {@code afterSeq} that replayed {@code replayed} from history and went live. */
