@@ -19,20 +19,21 @@ import io.parley.chat.testkit.ChatSocket;
  * meets what a replicated deployment does (a socket and the calls of its user on different
  * replicas); the other services run once, to keep the machine's two cores for the tests.
  * What the cluster answers is checked against the published contracts as the tests go:
- * REST answers by {@link Api}, server frames by every {@link ChatSocket}.
+ * REST answers by {@link Api}, server frames by every {@link ChatSocket}. The web client's
+ * Chromium tests (package {@code browser}) run against it too.
  */
-final class TestCluster {
+public final class TestCluster {
 
     private static LocalCluster cluster;
 
     private TestCluster() {
     }
 
-    static synchronized LocalCluster get() {
+    public static synchronized LocalCluster get() {
         if (cluster == null) {
             // every frame a test's socket gets is checked against asyncapi.yaml (Api checks REST answers)
             ChatSocket.checkFramesAgainst(ApiContract.get()::checkServerFrame);
-            Path root = Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
+            Path root = root();
             try {
                 cluster = LocalCluster.start(new LocalCluster.Options(root, root.resolve("system-tests/target/cluster"),
                         false, false, Map.of(), LocalCluster.Options.DEFAULT_JVM_OPTIONS, Duration.ofSeconds(300),
@@ -43,5 +44,10 @@ final class TestCluster {
             Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "system-test-cluster-stop"));
         }
         return cluster;
+    }
+
+    /** The repository's root, where the services' jars and the docs are. */
+    public static Path root() {
+        return Path.of(System.getProperty("parley.root", "..")).toAbsolutePath().normalize();
     }
 }

@@ -1,4 +1,4 @@
-package io.parley.chat.browser;
+package io.parley.chat.system.browser;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

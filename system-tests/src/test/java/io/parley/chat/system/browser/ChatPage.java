@@ -1,4 +1,4 @@
-package io.parley.chat.browser;
+package io.parley.chat.system.browser;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.parley.chat.browser;
+package io.parley.chat.system.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +28,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 import io.parley.chat.cluster.LocalCluster;
+import io.parley.chat.system.TestCluster;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
