@@ -20,12 +20,17 @@ final class Metrics {
                 .expectBody(String.class).returnResult().getResponseBody());
     }
 
-    /** The value of the one series of {@code name} whose labels include every {@code label="value"} given. */
-    double value(String name, String... labels) {
-        List<String> series = lines.stream()
+    /** The series of {@code name} whose labels include every {@code label="value"} given. */
+    List<String> series(String name, String... labels) {
+        return lines.stream()
                 .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .filter(line -> Arrays.stream(labels).allMatch(line::contains))
                 .toList();
+    }
+
+    /** The value of the one series of {@code name} whose labels include every {@code label="value"} given. */
+    double value(String name, String... labels) {
+        List<String> series = series(name, labels);
         if (series.size() != 1) {
             throw new AssertionError("expected one series " + name + " " + Arrays.toString(labels) + ", found " + series);
         }

@@ -20,6 +20,18 @@ class RestRoutingIT extends GatewayIntegrationSupport {
     }
 
     @Test
+    void routedCallsAreTimedPerRouteBesideTheGatewaysOwnCalls() {
+        getAs("/api/v1/conversations", bearer("ann")).expectStatus().isOk();
+        Metrics metrics = Metrics.of(client);
+        // the gateway's own WebClient calls (its JWKS read) keep their series under the shared name
+        assertThat(metrics.series("http_client_requests_seconds_count", "method=\"GET\"", "outcome=\"SUCCESS\""))
+                .as("the gateway's own calls").isNotEmpty();
+        assertThat(metrics.value("spring_cloud_gateway_http_client_requests_seconds_count",
+                "spring_cloud_gateway_route_id=\"conversation\"", "http_status_code=\"200\""))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void jwksIsServedByAuthServiceWithoutToken() {
         client.get().uri("/.well-known/jwks.json").exchange()
                 .expectStatus().isOk()
