@@ -53,6 +53,15 @@ async function accepted(ws, index) {
     return socket;
 }
 
+/** A logged-in client with its socket accepted, opening "c1": its subscribe is the socket's first frame. */
+async function openingC1(t, options) {
+    const { client, ws } = setup(t, options);
+    await client.login(LOGIN);
+    client.connect();
+    const socket = await accepted(ws, 0);
+    return { client, ws, socket, opening: client.open("c1") };
+}
+
 /** Answers the next subscribe frame on the socket; returns it. */
 async function answerSubscribe(socket, headSeq = 0) {
     const frame = await eventually(() => socket.frames("subscribe").find(f => !f.answered), "a subscribe frame");
@@ -326,11 +335,7 @@ test("a refused subscription is a problem event with its code, and is not resume
 });
 
 test("a subscription refused retryably is asked for again on the same socket, backing off, until it takes", async t => {
-    const { client, ws } = setup(t);
-    await client.login(LOGIN);
-    client.connect();
-    const socket = await accepted(ws, 0);
-    const opening = client.open("c1");
+    const { client, ws, socket, opening } = await openingC1(t);
     for (let i = 0; i < 2; i++) {
         const frame = await eventually(() => socket.frames("subscribe")[i], "subscribe #" + (i + 1));
         socket.deliver({ type: "error", id: frame.id, code: "unavailable", message: "retry shortly", retryable: true });
@@ -346,11 +351,7 @@ test("a subscription refused retryably is asked for again on the same socket, ba
 });
 
 test("a subscribe the server never answers is asked for again on the same socket", async t => {
-    const { client, ws } = setup(t, { requestTimeoutMs: 200 });
-    await client.login(LOGIN);
-    client.connect();
-    const socket = await accepted(ws, 0);
-    const opening = client.open("c1");
+    const { client, ws, socket, opening } = await openingC1(t, { requestTimeoutMs: 200 });
     await eventually(() => socket.frames("subscribe")[0], "subscribe #1");
     await opening; // unanswered: given up after 200 ms as a retryable timeout
     const second = await eventually(() => socket.frames("subscribe")[1], "subscribe #2");
@@ -361,11 +362,7 @@ test("a subscribe the server never answers is asked for again on the same socket
 });
 
 test("a subscribe whose replay takes longer than the request timeout waits for it while entries arrive", async t => {
-    const { client, ws } = setup(t, { requestTimeoutMs: 200 });
-    await client.login(LOGIN);
-    client.connect();
-    const socket = await accepted(ws, 0);
-    const opening = client.open("c1");
+    const { client, socket, opening } = await openingC1(t, { requestTimeoutMs: 200 });
     const frame = await eventually(() => socket.frames("subscribe")[0], "the subscribe frame");
     for (let seq = 1; seq <= 8; seq++) { // 800 ms of replay, four timeouts long
         socket.deliver(live(seq));
