@@ -15,7 +15,11 @@ final class Metrics {
     }
 
     static Metrics of(WebTestClient gateway) {
-        return new Metrics(gateway.get().uri("/actuator/prometheus").exchange()
+        // a scrape grows with every route, status and client call the JVM has seen: past the default 256 KB by the
+        // time a test class late in the run scrapes
+        WebTestClient scraper = gateway.mutate().codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 * 1024 * 1024))
+                .build();
+        return new Metrics(scraper.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody());
     }
